@@ -1,0 +1,146 @@
+"""The consistency rules of spec/official-templates.md, each reported by its id.
+
+O1 and I1–I4 hold by construction when the counting rules are right; they are checked anyway because
+a report is a legal publication and a bug must not reach it. I5 and I6 compare with the previous
+year computed from the same running ledgers; I7 compares numbers written in the prose with the
+figures; C1 compares the publication date with the deadline. Checks only read a Report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .figures import TOTAL, Figures, compute
+from .formats import Format
+from .narrative import format_number
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .report import Report
+
+_UNITS = "万元|人次|件|条|个|次|人|名|项|起"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def o1(fmt: Format, f: Figures) -> list[Problem]:
+    problems = []
+    for col in fmt.requests.column_leaves():
+        left = f[f"requests.received.{col.key}"] + f[f"requests.carried_in.{col.key}"]
+        right = f[f"requests.replied.{TOTAL}.{col.key}"] + f[f"requests.carried_out.{col.key}"]
+        if not _close(left, right):
+            problems.append(Problem(
+                f"表三「{col.label}」列：第一项加第二项（{format_number(left)}）"
+                f"不等于第三项加第四项（{format_number(right)}）", rule="O1"))
+    return problems
+
+
+def i1(fmt: Format, f: Figures) -> list[Problem]:
+    problems = []
+    applicants = [c.key for c in fmt.requests.column_leaves() if c.key != TOTAL]
+    for row in fmt.requests.row_leaves():
+        parts = sum(f[f"{row.measure}.{a}"] for a in applicants)
+        if not _close(parts, f[f"{row.measure}.{TOTAL}"]):
+            problems.append(Problem(f"表三「{row.key}」行：总计不等于各类申请人之和", rule="I1"))
+    return problems
+
+
+def i2(fmt: Format, f: Figures) -> list[Problem]:
+    problems = []
+    results = [r for r in fmt.requests.row_leaves() if r.measure.startswith("requests.replied.")]
+    total = next(r for r in results if r.key == TOTAL)
+    for col in fmt.requests.column_leaves():
+        parts = sum(f[f"{r.measure}.{col.key}"] for r in results if r is not total)
+        if not _close(parts, f[f"{total.measure}.{col.key}"]):
+            problems.append(Problem(f"表三「{col.label}」列：（七）总计不等于各项办理结果之和", rule="I2"))
+    return problems
+
+
+def i3(fmt: Format, f: Figures) -> list[Problem]:
+    problems = []
+    for leaf in fmt.appeals.group_leaves():
+        results = [r for _, r in fmt.appeals.columns if r != TOTAL]
+        parts = sum(f[f"appeals.{leaf.measure}.{r}"] for r in results)
+        if not _close(parts, f[f"appeals.{leaf.measure}.{TOTAL}"]):
+            problems.append(Problem(f"表四「{leaf.key}」：总计不等于各项结果之和", rule="I3"))
+    return problems
+
+
+def i4(f: Figures) -> list[Problem]:
+    problems = []
+    for key, value in f.items():
+        amount = key.endswith("_wan") or key in ("requests.fee", "fact.政府信息公开专项经费万元")
+        if value < 0 or (not amount and not float(value).is_integer()):
+            problems.append(Problem(f"数值 {key} = {value} 不是非负{'金额' if amount else '整数'}", rule="I4"))
+    return problems
+
+
+def i5(fmt: Format, f: Figures, previous: Figures) -> list[Problem]:
+    problems = []
+    for col in fmt.requests.column_leaves():
+        now, before = f[f"requests.carried_in.{col.key}"], previous[f"requests.carried_out.{col.key}"]
+        if not _close(now, before):
+            problems.append(Problem(
+                f"「{col.label}」列：本年上年结转（{format_number(now)}）"
+                f"不等于上一年结转下年度继续办理（{format_number(before)}）", rule="I5"))
+    return problems
+
+
+def i6(f: Figures, previous: Figures) -> list[Problem]:
+    problems = []
+    for kind in ("规章", "行政规范性文件"):
+        expected = (previous[f"documents.in_force.{kind}"] + f[f"documents.issued.{kind}"]
+                    - f[f"documents.repealed.{kind}"])
+        if not _close(expected, f[f"documents.in_force.{kind}"]):
+            problems.append(Problem(
+                f"{kind}：现行有效件数（{format_number(f[f'documents.in_force.{kind}'])}）不等于上年现行有效件数"
+                f"加本年制发减本年废止（{format_number(expected)}）", rule="I6", warning=True))
+    return problems
+
+
+def c1(report: Report) -> list[Problem]:
+    deadline = report.format.deadline_for(report.year)
+    published = report.data.year_facts.published
+    if published > deadline:
+        return [Problem(f"发布日期 {published} 晚于法定期限 {deadline}", f"{report.year}/report.yaml",
+                        rule="C1", warning=True)]
+    return []
+
+
+def run(report: Report) -> list[Problem]:
+    """Every figure rule that applies to the report's format."""
+    fmt, f = report.format, report.figures
+    problems = i4(f) + c1(report)
+    if fmt.requests is not None:
+        previous = compute(report.data.ledgers, {}, report.year - 1)
+        problems += o1(fmt, f) + i1(fmt, f) + i2(fmt, f) + i3(fmt, f) + i5(fmt, f, previous) + i6(f, previous)
+    return problems
+
+
+def prose_numbers(report: Report) -> list[Problem]:
+    """I7: a number written after a figure's name in the prose must equal that figure."""
+    problems = []
+    stems = {}
+    for name, value in report.names.items():
+        if name in ("年度", "上一年度", "下一年度"):
+            continue
+        stems[name] = value
+        stems.setdefault(name.removesuffix("数"), value)
+    if not stems:
+        return problems
+    pattern = re.compile(
+        "(" + "|".join(sorted(map(re.escape, stems), key=len, reverse=True)) + r")"
+        rf"(?:数|数量)?(?:为|共|达|是)?\s*(\d+(?:\.\d+)?)\s*(?:{_UNITS})"
+    )
+    for stem, (file, _) in report.data.narrative.items():
+        text = report._prose.get(stem, "")
+        for match in pattern.finditer(text):
+            stated, actual = float(match.group(2)), stems[match.group(1)]
+            if not _close(stated, actual):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(Problem(
+                    f"正文写“{match.group(0)}”，但计算结果是 {format_number(actual)}", file, line, rule="I7"))
+    return problems

@@ -1,0 +1,49 @@
+"""Problems found in an agency's input or in a report's figures, and the error that carries them.
+
+A problem names where it is (file, row as the user sees it in Excel, column) or which consistency
+rule it breaks, and says what was expected, in Chinese. This module only describes problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    rule: str | None = None
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = []
+        if self.rule:
+            where.append(f"[{self.rule}]")
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"「{self.column}」列")
+        kind = "警告" if self.warning else "错误"
+        return f"{kind}：{' '.join(where)}：{self.message}" if where else f"{kind}：{self.message}"
+
+
+class InputError(Exception):
+    """Raised with every problem found, so that the user sees them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=_position)
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        count = sum(not p.warning for p in self.problems)
+        lines = [f"发现 {count} 个错误，报告未生成：", *(f"  {p}" for p in self.problems)]
+        return "\n".join(lines)
+
+
+def _position(problem: Problem) -> tuple:
+    return (problem.file or "", problem.row or 0, problem.column or "", problem.rule or "", problem.message)

@@ -1,0 +1,167 @@
+"""One annual report assembled: the agency's data, its format, its figures, its prose, tables and charts.
+
+This is what the notebook calls. Each method returns a piece of the finished report as escaped HTML
+that Jupyter displays and nbconvert exports. Nothing here reads input files (ledgers.py does) or
+computes a counting rule (figures.py does).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+import pandas as pd
+
+from . import charts, checks
+from .figures import Figures, compute, in_year
+from .formats import Format, get_format, vocabulary
+from .ledgers import AgencyData, load_agency_data
+from .narrative import fill, format_number, to_html
+from .problems import InputError, Problem
+from .tables import Table, all_tables, section_table
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of the report as HTML; Jupyter shows it, nbconvert exports it."""
+
+    markup: str
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+
+class Report:
+    def __init__(self, data: AgencyData):
+        self.data = data
+        self.year = data.year
+        self.format: Format = get_format(data.year_facts.format_id)
+        self.figures: Figures = compute(data.ledgers, data.year_facts.facts, self.year)
+        self.names = prose_names(self.format, self.figures, self.year)
+        self.problems: list[Problem] = checks.run(self)
+        self._prose: dict[str, str] = {}
+        prose_problems: list[Problem] = []
+        for stem, (file, text) in data.narrative.items():
+            self._prose[stem], found = fill(text, self.names, file)
+            prose_problems.extend(found)
+        self.problems += prose_problems + checks.prose_numbers(self)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def title(self) -> str:
+        return f"{self.data.agency.short_name}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def date_line(self) -> str:
+        d = self.data.year_facts.published
+        return f"（{d.year}年{d.month}月{d.day}日）"
+
+    def header(self) -> Fragment:
+        agency = self.data.agency
+        preamble = ""
+        if self.format.preamble:
+            values = {
+                "名称": agency.name, "地址": agency.address, "邮编": agency.postcode, "电话": agency.phone,
+                "电子邮箱": agency.email, "年度": self.year, "各部分": "，".join(self.format.parts),
+            }
+            # Jinja with autoescape: agency.yaml text is escaped like any other input.
+            preamble = Markup(_ENV.from_string(self.format.preamble).render(values))
+        return Fragment(_ENV.get_template("header.html.j2").render(report=self, preamble=preamble))
+
+    def prose(self, stem: str) -> str:
+        return to_html(self._prose.get(stem, ""))
+
+    def tables(self) -> list[Table]:
+        return all_tables(self.format, self.figures)
+
+    def body(self) -> Fragment:
+        parts = []
+        for section in self.format.sections:
+            table = section_table(self.format, section, self.figures)
+            parts.append(_ENV.get_template("section.html.j2").render(
+                section=section, prose=self.prose(section.narrative), table=table))
+        return Fragment("\n".join(parts))
+
+    def charts(self) -> list[charts.Chart]:
+        return summary_charts(self)
+
+    def illustrated(self) -> Fragment:
+        """The 图解 part: every chart under one heading."""
+        return Fragment(_ENV.get_template("charts.html.j2").render(charts=self.charts()))
+
+    def figure_records(self) -> pd.DataFrame:
+        records = [r for t in self.tables() for r in t.records]
+        frame = pd.DataFrame([(r.table, r.row, r.column, format_number(r.value)) for r in records],
+                             columns=["table", "row", "column", "value"])
+        return frame
+
+    def save_figures(self, output_dir: str | Path) -> Path:
+        """Write figures.csv (UTF-8 with BOM, so that Excel opens it correctly)."""
+        path = Path(output_dir) / "figures.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.StringIO()
+        self.figure_records().to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        return path
+
+    def problem_list(self) -> Fragment:
+        """Problems found, for the analyst working in JupyterLab; empty when there are none."""
+        if not self.problems:
+            return Fragment("")
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in self.problems)
+        return Fragment(f'<ul class="ogi-problems">{items}</ul>')
+
+
+def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:
+    """Every name the prose may use: the year, then each indicator or table figure of the format."""
+    names: dict[str, float] = {"年度": year, "上一年度": year - 1, "下一年度": year + 1}
+    for section in fmt.sections:
+        for indicator in section.indicators:
+            names.setdefault(indicator.name, figures[indicator.measure])
+    return names
+
+
+def summary_charts(report: Report) -> list[charts.Chart]:
+    """图解: proactive disclosure by month and by channel."""
+    proactive = report.data.ledgers["proactive"]
+    this_year = proactive[in_year(proactive["date"], report.year)]
+    months = this_year["date"].dt.month.value_counts()
+    by_month = charts.bar_chart(
+        f"{report.year}年主动公开政府信息按月分布",
+        [f"{m}月" for m in range(1, 13)], [int(months.get(m, 0)) for m in range(1, 13)], unit="条",
+    )
+    channels = [c for c in _channels() if report.figures[f"proactive.channel.{c}"] > 0] or _channels()
+    by_channel = charts.bar_chart(
+        f"{report.year}年主动公开政府信息按渠道分布",
+        channels, [report.figures[f"proactive.channel.{c}"] for c in channels], unit="条", horizontal=True,
+    )
+    return [by_month, by_channel]
+
+
+def _channels() -> list[str]:
+    return list(vocabulary()["渠道"].values)
+
+
+def load_report(data_dir: str | Path, year: int) -> Report:
+    """Read, validate and compute the report of `year`; raise InputError listing every problem."""
+    report = Report(load_agency_data(data_dir, year))
+    if report.errors:
+        raise InputError(report.problems)
+    return report

@@ -1,0 +1,199 @@
+"""The report's tables as grids of cells, built from a format's layout and the computed figures.
+
+One walk over a layout yields both the cells to render (with their official rowspans and colspans)
+and the `figures.csv` records, so the two cannot disagree. Rendering to HTML escapes every text.
+This module does not compute figures; it looks them up by measure name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import jinja2
+
+from .figures import Figures
+from .formats import Format, Node, Section
+from .narrative import format_number
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    kind: str = "label"  # head | label | number | caption | note
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of figures.csv."""
+
+    table: str
+    row: str
+    column: str
+    value: float
+
+
+@dataclass
+class Table:
+    title: str
+    css: str
+    head: list[list[Cell]] = field(default_factory=list)
+    body: list[list[Cell]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # <col> classes, for widths
+
+    def number(self, figures: Figures, measure: str, row: str, column: str) -> Cell:
+        value = figures[measure]
+        self.records.append(Record(self.title, row, column, value))
+        return Cell(format_number(value), kind="number")
+
+    def html(self) -> str:
+        return _template().render(table=self)
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("table.html.j2")
+
+
+def indicator_table(section: Section, figures: Figures) -> Table:
+    """A customary-format section's statistical indicators: 统计指标 ｜ 单位 ｜ 数量."""
+    table = Table(section.heading, "ogi-indicators", columns=["label", "unit", "number"])
+    table.head.append([Cell("统计指标", kind="head"), Cell("单位", kind="head"), Cell("数量", kind="head")])
+    for ind in section.indicators:
+        table.body.append([
+            Cell(ind.label, level=ind.level),
+            Cell(ind.unit),
+            table.number(figures, ind.measure, ind.label, "数量"),
+        ])
+    return table
+
+
+def active_table(fmt: Format, section: Section, figures: Figures) -> Table:
+    """Table 二: stacked blocks, each a caption row, a header row and data rows, all as wide as the widest."""
+    width = max(len(b.header) for b in fmt.active)
+    table = Table(section.heading, "ogi-active", columns=["label"] + ["number"] * (width - 1))
+    for block in fmt.active:
+        table.body.append([Cell(block.caption, colspan=width, kind="caption")])
+        spans = _spread(len(block.header) - 1, width - 1)
+        table.body.append([Cell(block.header[0], kind="head")] + [
+            Cell(h, colspan=s, kind="head") for h, s in zip(block.header[1:], spans, strict=True)
+        ])
+        for row in block.rows:
+            cells = [Cell(row.label)]
+            for header, measure, span in zip(block.header[1:], row.measures, spans, strict=True):
+                cell = table.number(figures, measure, row.label, header)
+                cells.append(Cell(cell.text, colspan=span, kind="number"))
+            table.body.append(cells)
+    return table
+
+
+def _spread(count: int, width: int) -> list[int]:
+    """Split `width` columns among `count` cells as evenly as possible, wider ones first."""
+    base, extra = divmod(width, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _header_rows(nodes: tuple[Node, ...], depth: int) -> list[list[Cell]]:
+    """Column-header rows of a tree: a parent spans its leaves; a leaf spans the rows below it."""
+    rows: list[list[Cell]] = [[] for _ in range(depth)]
+
+    def walk(node: Node, level: int) -> None:
+        if node.children:
+            rows[level].append(Cell(node.label, colspan=len(node.leaves()), kind="head"))
+            for child in node.children:
+                walk(child, level + 1)
+        else:
+            rows[level].append(Cell(node.label, rowspan=depth - level, kind="head"))
+
+    for node in nodes:
+        walk(node, 0)
+    return rows
+
+
+def requests_table(fmt: Format, section: Section, figures: Figures) -> Table:
+    """Table 三: a 3-column label block (with the 勾稽 note) beside 7 applicant columns."""
+    layout = fmt.requests
+    columns = layout.column_leaves()
+    table = Table(section.heading, "ogi-requests", columns=["label"] * 3 + ["number"] * len(columns))
+    depth = 1 + max(n.depth for n in layout.columns)
+    header = _header_rows(layout.columns, depth - 1)
+    table.head.append([
+        Cell(layout.note, rowspan=depth, colspan=3, kind="note"),
+        Cell(layout.caption, colspan=len(columns), kind="head"),
+    ])
+    table.head.extend(header)
+
+    def cells_for(leaf: Node) -> list[Cell]:
+        return [
+            table.number(figures, f"{leaf.measure}.{col.key}", leaf.key, col.label) for col in columns
+        ]
+
+    for node in layout.rows:
+        if not node.children:
+            table.body.append([Cell(node.label, colspan=3), *cells_for(node)])
+            continue
+        # 三、本年度办理结果: a vertical label over every result row; groups label their items.
+        first = True
+        for child in node.children:
+            items = child.children or (child,)
+            for i, item in enumerate(items):
+                row: list[Cell] = []
+                if first:
+                    row.append(Cell(node.label, rowspan=len(node.leaves()), kind="vertical"))
+                    first = False
+                if child.children:
+                    if i == 0:
+                        row.append(Cell(child.label, rowspan=len(items)))
+                    row.append(Cell(item.label))
+                else:
+                    row.append(Cell(item.label, colspan=2))
+                table.body.append(row + cells_for(item))
+    return table
+
+
+def appeals_table(fmt: Format, section: Section, figures: Figures) -> Table:
+    """Table 四: 行政复议 (5 columns) beside 行政诉讼 (two groups of 5)."""
+    layout = fmt.appeals
+    width = len(layout.columns)
+    table = Table(section.heading, "ogi-appeals", columns=["number"] * width * len(layout.group_leaves()))
+    top: list[Cell] = []
+    middle: list[Cell] = []
+    bottom: list[Cell] = []
+    for group in layout.groups:
+        top.append(Cell(group.label, colspan=width * len(group.leaves()), kind="head"))
+        if group.children:
+            for sub in group.children:
+                middle.append(Cell(sub.label, colspan=width, kind="head"))
+                bottom.extend(Cell(label, kind="head") for label, _ in layout.columns)
+        else:
+            # Without sub-groups the result labels span the two lower header rows.
+            middle.extend(Cell(label, rowspan=2, kind="head") for label, _ in layout.columns)
+    table.head.extend([top, middle, bottom])
+    row: list[Cell] = []
+    for leaf in layout.group_leaves():
+        for label, result in layout.columns:
+            row.append(table.number(figures, f"appeals.{leaf.measure}.{result}", leaf.key, label))
+    table.body.append(row)
+    return table
+
+
+def section_table(fmt: Format, section: Section, figures: Figures) -> Table | None:
+    builders = {
+        "indicators": lambda: indicator_table(section, figures),
+        "active": lambda: active_table(fmt, section, figures),
+        "requests": lambda: requests_table(fmt, section, figures),
+        "appeals": lambda: appeals_table(fmt, section, figures),
+    }
+    return builders[section.table]() if section.table else None
+
+
+def all_tables(fmt: Format, figures: Figures) -> list[Table]:
+    return [t for s in fmt.sections if (t := section_table(fmt, s, figures)) is not None]
