@@ -17,8 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
 
 CJK_FAMILY = "Noto Sans CJK SC"
 FONT_FIX = "sudo apt-get install -y fonts-noto-cjk"
@@ -64,10 +64,7 @@ class Chart:
     def html(self) -> str:
         data = base64.b64encode(self.svg).decode("ascii")
         title = html.escape(self.title)
-        return (
-            f'<figure class="ogi-chart"><img alt="{title}" src="data:image/svg+xml;base64,{data}">'
-            f"<figcaption>{title}</figcaption></figure>"
-        )
+        return f'<figure class="ogi-chart"><img alt="{title}" src="data:image/svg+xml;base64,{data}"></figure>'
 
     def _repr_html_(self) -> str:
         return self.html()

@@ -379,12 +379,22 @@ def load_ledger(data_dir: Path, stem: str) -> tuple[pd.DataFrame, str | None, li
 # --- agency.yaml and report.yaml ---------------------------------------------------------------
 
 
+class _YamlLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: PyYAML raises a bare ValueError on 2018-13-40."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     if not path.exists():
         problems.append(Problem("文件不存在", str(path)))
         return None
     try:
-        data = yaml.safe_load(_decode(path.read_bytes()))
+        data = yaml.load(_decode(path.read_bytes()), Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None

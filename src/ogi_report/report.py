@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 import pandas as pd
+from markupsafe import Markup
 
 from . import charts, checks
 from .figures import Figures, compute, in_year

@@ -1,0 +1,258 @@
+"""Build one report (agency, year): validate, execute the notebook with papermill, export HTML and PDF,
+then publish the folder atomically; and build many of them in parallel, skipping unchanged ones.
+
+A build writes into a temporary sibling folder and swaps it into `outputs/<agency>/<year>/` only when
+everything succeeded, so a failed or interrupted build leaves the previous report as it was. Whether a
+report is up to date is judged by a content hash of everything it depends on, never by timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from .ledgers import LEDGERS
+from .problems import InputError, Problem
+
+PACKAGE_DIR = Path(__file__).parent
+DEFAULT_NOTEBOOK = Path("notebooks/annual_report.ipynb")
+STAMP = ".inputs.sha256"
+PANGO_FIX = "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"
+
+
+class BuildError(Exception):
+    """A build that could not finish; the message is for the user, in Chinese."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    agency: str
+    year: int
+    output: Path
+    skipped: bool = False
+    warnings: tuple[Problem, ...] = ()
+
+
+def data_inputs(data_dir: Path, year: int) -> list[Path]:
+    """The files a report of `year` is computed from: agency.yaml, the ledgers, the year folder."""
+    files = [data_dir / "agency.yaml"]
+    files += [p for stem in LEDGERS for p in (data_dir / f"{stem}.csv", data_dir / f"{stem}.xlsx")]
+    year_dir = data_dir / str(year)
+    if year_dir.is_dir():
+        files += [p for p in year_dir.rglob("*") if p.is_file()]
+    return sorted(p for p in files if p.is_file())
+
+
+def hash_files(paths: Iterable[Path], root: Path) -> str:
+    """SHA-256 over each file's path (relative to `root`, so machine-independent) and content."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs_hash(data_dir: Path, year: int) -> str:
+    """The hash printed in the report's metadata: which ledgers and prose it came from."""
+    return hash_files(data_inputs(data_dir, year), data_dir)
+
+
+def _code_files() -> Iterator[Path]:
+    for pattern in ("*.py", "*.yaml", "*.j2", "*.json", "*.css"):
+        yield from PACKAGE_DIR.rglob(pattern)
+
+
+def build_hash(data_dir: Path, year: int, notebook: Path) -> str:
+    """Everything a build depends on: its data, the notebook, the package and its templates."""
+    digest = hashlib.sha256(inputs_hash(data_dir, year).encode())
+    digest.update(notebook.read_bytes())
+    digest.update(hash_files(_code_files(), PACKAGE_DIR).encode())
+    return digest.hexdigest()
+
+
+def preflight() -> None:
+    """Fail early, with the exact fix, when the machine lacks what the PDF or the charts need."""
+    from . import charts
+
+    try:
+        import weasyprint  # noqa: F401  (loads pango through cffi)
+    except OSError as exc:
+        raise BuildError(f"WeasyPrint 无法加载系统库 pango（{exc}）。请先安装：{PANGO_FIX}") from exc
+    try:
+        charts.setup()
+    except charts.FontMissingError as exc:
+        raise BuildError(str(exc)) from exc
+
+
+def _kernel_manager_class():
+    """A kernel manager that starts this very interpreter, so the notebook sees the installed package.
+
+    IPC sockets instead of TCP ports: parallel builds cannot clash on a port, and ipykernel does not
+    warn about unencrypted TCP.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        transport = "ipc"
+
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="ogi-report", language="python",
+                env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+            )
+
+    return ThisPythonKernelManager
+
+
+def execute(notebook: Path, workdir: Path, parameters: dict) -> nbformat.NotebookNode:
+    """Run the notebook with papermill in `workdir`; a failing cell becomes a BuildError in Chinese."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    attempts = 2  # many kernels started at once can rarely clash on a ZMQ port (papermill #511)
+    for attempt in range(attempts):
+        try:
+            return papermill.execute_notebook(
+                str(notebook), None, parameters=parameters, cwd=str(workdir), progress_bar=False,
+                kernel_name="python3", kernel_manager_class=_kernel_manager_class(), log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            raise BuildError(
+                f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}"
+            ) from exc
+        except RuntimeError as exc:
+            if attempt + 1 == attempts or "kernel" not in str(exc).lower():
+                raise BuildError(f"无法启动笔记本内核：{exc}") from exc
+    raise AssertionError("unreachable")
+
+
+def _clean(nb: nbformat.NotebookNode) -> None:
+    """Drop what varies from run to run (timings, papermill's absolute paths) from the executed notebook."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def _publish(tmp: Path, dest: Path) -> None:
+    """Swap the finished folder into place; the old one is removed only after the new one is there."""
+    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+    if dest.exists():
+        dest.rename(old)
+    try:
+        tmp.rename(dest)
+    except OSError:
+        if old.exists():
+            old.rename(dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    data_dir: str | Path,
+    year: int,
+    out_root: str | Path = "outputs",
+    notebook: str | Path = DEFAULT_NOTEBOOK,
+    force: bool = False,
+) -> BuildResult:
+    """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv)."""
+    from .export import ReportHTMLExporter, ReportPDFExporter
+    from .report import load_report
+
+    data_dir, notebook = Path(data_dir).resolve(), Path(notebook).resolve()
+    if not notebook.is_file():
+        raise BuildError(f"找不到笔记本 {notebook}；请在项目根目录运行，或用 --notebook 指定")
+    slug = data_dir.name
+    dest = Path(out_root).resolve() / slug / str(year)
+    stamp = build_hash(data_dir, year, notebook) if data_dir.is_dir() else ""
+    if not force and stamp and (dest / STAMP).is_file() and (dest / STAMP).read_text().strip() == stamp:
+        return BuildResult(slug, year, dest, skipped=True)
+    report = load_report(data_dir, year)  # InputError lists every problem before any work
+    preflight()
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-", dir=dest.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
+    try:
+        # Relative to the output folder, so that no machine path lands in the outputs.
+        parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": "."}
+        nb = execute(notebook, tmp, parameters)
+        _clean(nb)
+        nb.metadata["ogi_report"] = {"title": report.title, "inputs_sha256": inputs_hash(data_dir, year)}
+        nbformat.write(nb, tmp / "report.ipynb")
+        html, _ = ReportHTMLExporter().from_notebook_node(nb)
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        pdf, _ = ReportPDFExporter().from_notebook_node(nb)
+        (tmp / "report.pdf").write_bytes(pdf)
+        if not (tmp / "figures.csv").is_file():
+            raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
+        (tmp / STAMP).write_text(stamp + "\n")
+        _publish(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BuildResult(slug, year, dest, warnings=tuple(report.warnings))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One (agency folder, year) to build."""
+
+    data_dir: Path
+    year: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.data_dir.name} {self.year}"
+
+
+def runs_from_params(paths: Iterable[Path]) -> list[Run]:
+    """Read params/<agency>/<year>.yaml files (data_dir relative to the project root, year)."""
+    runs = []
+    for path in sorted(paths):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if "data_dir" not in data or "year" not in data:
+            raise InputError([Problem("参数文件应包含 data_dir 和 year", str(path))])
+        runs.append(Run(Path(data["data_dir"]), int(data["year"])))
+    return runs
+
+
+def _build_one(run: Run, out_root: str, notebook: str, force: bool) -> BuildResult:
+    return build(run.data_dir, run.year, out_root, notebook, force)
+
+
+def build_many(
+    runs: list[Run], out_root: str | Path = "outputs", notebook: str | Path = DEFAULT_NOTEBOOK,
+    force: bool = False, jobs: int | None = None,
+) -> Iterator[tuple[Run, BuildResult | Exception]]:
+    """Build every run, in parallel across `jobs` processes; yield each as it finishes.
+
+    A failing report does not stop the others: its exception is yielded in place of a result.
+    """
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
+    if jobs == 1:
+        for run in runs:
+            try:
+                yield run, build(run.data_dir, run.year, out_root, notebook, force)
+            except Exception as exc:  # reported per report by the caller
+                yield run, exc
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_build_one, run, str(out_root), str(notebook), force): run for run in runs}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception as exc:
+                yield futures[future], exc

@@ -1,0 +1,114 @@
+"""`ogi-report build|check|names`: the command line for analysts, nox and other offices' tooling.
+
+Messages are in Chinese; exit status 0 means success, 1 means the input or the build has an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, runs_from_params
+from .problems import InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ogi-report", description="政府信息公开工作年度报告：从台账生成 HTML 与 PDF")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="生成报告（HTML、PDF、figures.csv 与执行后的笔记本）")
+    b.add_argument("data_dirs", nargs="*", type=Path, help="机构数据文件夹，如 data/naizishan")
+    b.add_argument("--year", type=int, action="append", help="报告年度，可重复")
+    b.add_argument("--params", type=Path, nargs="+", help="params/<机构>/<年度>.yaml 文件（代替文件夹和年度）")
+    b.add_argument("--out", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs）")
+    b.add_argument("--notebook", type=Path, default=DEFAULT_NOTEBOOK, help="报告笔记本")
+    b.add_argument("--force", action="store_true", help="即使输入未变也重新生成")
+    b.add_argument("--jobs", type=int, default=None, help="并行数（默认：全部 CPU 核）")
+
+    c = sub.add_parser("check", help="只校验台账和计算结果，列出全部问题")
+    c.add_argument("data_dir", type=Path)
+    c.add_argument("--year", type=int, required=True)
+
+    n = sub.add_parser("names", help="列出正文中可以引用的数字名称及其本年数值")
+    n.add_argument("data_dir", type=Path)
+    n.add_argument("--year", type=int, required=True)
+    return parser
+
+
+def _runs(args: argparse.Namespace) -> list[Run]:
+    runs = runs_from_params(args.params) if args.params else []
+    if args.data_dirs and not args.year:
+        raise SystemExit("错误：请用 --year 指定报告年度")
+    runs += [Run(d, y) for d in args.data_dirs for y in args.year or ()]
+    if not runs:
+        raise SystemExit("错误：请指定机构数据文件夹和 --year，或用 --params 指定参数文件")
+    return runs
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    runs = _runs(args)
+    failures = []
+    for done, (run, result) in enumerate(
+        build_many(runs, args.out, args.notebook, args.force, args.jobs), start=1
+    ):
+        progress = f"[{done}/{len(runs)}]"
+        if isinstance(result, Exception):
+            failures.append((run, result))
+            print(f"{progress} 失败  {run.label}", flush=True)
+            continue
+        state = "未变化，跳过" if result.skipped else "已生成"
+        print(f"{progress} {state}  {run.label} → {result.output}", flush=True)
+        for warning in result.warnings:
+            print(f"    {warning}", flush=True)
+    if failures:
+        print(f"\n{len(failures)} 份报告生成失败（原有输出保持不变）：", file=sys.stderr)
+        for run, exc in failures:
+            text = exc.text() if isinstance(exc, InputError) else str(exc)
+            if not isinstance(exc, (InputError, BuildError)):
+                text = f"{type(exc).__name__}: {exc}"
+            print(f"\n■ {run.label}\n{text}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .ledgers import load_agency_data
+    from .report import Report
+
+    try:
+        data = load_agency_data(args.data_dir, args.year)
+    except InputError as exc:
+        print(exc.text(), file=sys.stderr)
+        return 1
+    for stem in data.missing_ledgers():
+        print(f"提示：没有 {stem}.csv / {stem}.xlsx，该类记录按 0 计")
+    report = Report(data)
+    for problem in report.problems:
+        print(problem)
+    errors = len(report.errors)
+    print(f"{data.agency.name} {args.year}年：{errors} 个错误，{len(report.warnings)} 个警告")
+    return 1 if errors else 0
+
+
+def cmd_names(args: argparse.Namespace) -> int:
+    from .narrative import format_number
+    from .report import load_report
+
+    try:
+        report = load_report(args.data_dir, args.year)
+    except InputError as exc:
+        print(exc.text(), file=sys.stderr)
+        return 1
+    for name, value in report.names.items():
+        print(f"{{{{ {name} }}}}\t{format_number(value)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return {"build": cmd_build, "check": cmd_check, "names": cmd_names}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

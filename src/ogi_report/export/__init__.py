@@ -1,0 +1,90 @@
+"""nbconvert exporters for the finished report: a lean offline HTML page and a PDF printed from it.
+
+Both are plug-ins registered under the `nbconvert.exporters` entry point, so
+`jupyter nbconvert --to ogi_report_pdf report.ipynb` works as well as the build. They show cell
+outputs only: code, prompts, Markdown notes and the parameters cells are removed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+TEMPLATES = Path(__file__).parent / "templates"
+REMOVED_TAGS = {"parameters", "injected-parameters", "hide"}
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """The report as one self-contained HTML file, lang="zh-CN", with no code and no scripts."""
+
+    export_from_notebook = "年度报告（HTML）"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "ogi_report"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("extra_template_paths")
+    def _extra_template_paths_default(self) -> list[str]:
+        return [str(TEMPLATES)]  # so that the PDF template can extend 'ogi_report/index.html.j2'
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_markdown")
+    def _exclude_markdown_default(self) -> bool:
+        return True
+
+    def __init__(self, **kw: Any):
+        super().__init__(**kw)
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS), enabled=True)
+
+
+class ReportPDFExporter(ReportHTMLExporter):
+    """The same HTML printed to A4 by WeasyPrint, with page numbers and embedded SC fonts."""
+
+    export_from_notebook = "年度报告（PDF）"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"  # HTMLExporter only finds templates with this ending
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "ogi_report_pdf"
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        resources["output_extension"] = ".pdf"
+        return html_to_pdf(html), resources
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print report HTML with WeasyPrint; the identifier is derived from the content (reproducible)."""
+    import hashlib
+
+    import weasyprint
+
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return weasyprint.HTML(string=html).write_pdf(pdf_identifier=identifier)

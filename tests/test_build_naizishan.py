@@ -1,0 +1,152 @@
+"""Backtest: the published 2017 report of 奶子山街道办事处 comes out of the pipeline, figure for figure.
+
+Expected values are from the published report, ../shared/seed/naizishan-2017-annual-report.txt
+(《奶子山街2017年政府信息公开工作年度报告》, 2018-01-10).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from ogi_report.build import build
+from ogi_report.cli import main
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = ROOT / "notebooks" / "annual_report.ipynb"
+DATA = ROOT / "data" / "naizishan"
+
+# (table, row, value) as published in 奶子山街2017年政府信息公开工作年度报告
+PUBLISHED = [
+    ("二、主动公开政府信息情况", "主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "37"),
+    ("二、主动公开政府信息情况", "其中：主动公开规范性文件数", "15"),
+    ("二、主动公开政府信息情况", "制发规范性文件总数", "9"),
+    ("二、主动公开政府信息情况", "政府网站公开政府信息数", "37"),
+    ("二、主动公开政府信息情况", "政务公开栏公开政府信息数", "12"),
+    ("三、回应解读情况", "回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "0"),
+    ("四、依申请公开政府信息情况", "收到申请数", "0"),
+    ("五、行政复议、诉讼和举报投诉情况", "因政府信息公开申请行政复议数", "0"),
+    ("五、行政复议、诉讼和举报投诉情况", "因政府信息公开申请提起行政诉讼数", "0"),
+    ("五、行政复议、诉讼和举报投诉情况", "因政府信息公开工作被举报投诉数量", "0"),
+    ("六、机构建设、保障经费和培训会议情况", "政府信息公开工作专门机构数", "1"),
+    ("六、机构建设、保障经费和培训会议情况", "设置政府信息公开查阅点数", "1"),
+    ("六、机构建设、保障经费和培训会议情况", "从事政府信息公开工作人员数", "1"),
+    ("六、机构建设、保障经费和培训会议情况", "专职人员数", "1"),
+    ("六、机构建设、保障经费和培训会议情况", "召开政府信息公开工作会议或专题会议数", "2"),
+]
+# Sentences of the published report that carry figures, as they must read in HTML and PDF.
+PUBLISHED_SENTENCES = [
+    "奶子山街2017年政府信息公开工作年度报告",
+    "（2018年1月10日）",
+    "本年度主动公开政府信息37条；其中主动公开规范性文件15条，制发规范性文件9件。",
+    "2017年，我街在政府网站公开信息37条，政务公开栏公开信息12条。",
+    "共有政府信息公开工作全职人员1名",
+    "（一）政府信息公开工作专门机构1个。",
+    "设置政府信息公开查阅点数1个",
+    "从事政府信息公开工作人员数1名",
+    "召开政府信息公开工作会议或专题会议数2次",
+    "2017年度，我街未收到任何形式的政府信息公开申请。",
+    "本年度没有因为政府信息公开工作而被申请行政复议或被提起行政诉讼。",
+    "（地址：蛟河市中岗街北岗路19号，邮编：132507；电话：0432-67201262；电子邮箱：jhnzsj@163.com）",
+    "统计期限自2017年1月1日起至12月31日止",
+    "（二）2018年工作打算",
+]
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    result = build(DATA, 2017, out, NOTEBOOK)
+    return result.output
+
+
+def test_outputs_are_all_there(built):
+    assert sorted(p.name for p in built.iterdir() if not p.name.startswith(".")) == [
+        "figures.csv", "report.html", "report.ipynb", "report.pdf"]
+
+
+def test_every_published_figure_is_in_figures_csv(built):
+    figures = pd.read_csv(built / "figures.csv", dtype=str, encoding="utf-8-sig")
+    assert list(figures.columns) == ["table", "row", "column", "value"]
+    lookup = {(t, r): v for t, r, c, v in figures.itertuples(index=False) if c == "数量"}
+    for table, row, value in PUBLISHED:
+        assert lookup[(table, row)] == value, (table, row)
+
+
+def test_html_reads_like_the_published_report(built):
+    html = (built / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert "<script" not in html  # offline, nothing executable
+    assert not re.search(r'(src|href)="https?://', html)  # no CDN, images embedded
+    assert "data_dir" not in html and "load_report" not in html  # no code or parameters
+    text = _squash(_text(html))
+    for sentence in PUBLISHED_SENTENCES:
+        assert _squash(sentence) in text, sentence
+    assert html.count('src="data:image/svg+xml;base64,') == 2  # 图解: by month and by channel
+    assert "<h2>七、存在问题及工作打算</h2>" in html and "<h2>附：图解</h2>" in html
+
+
+def test_pdf_is_a4_with_page_numbers_and_embedded_sc_fonts(built):
+    reader = PdfReader(built / "report.pdf")
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    text = _squash("".join(page.extract_text() for page in reader.pages))
+    for sentence in PUBLISHED_SENTENCES:
+        assert _squash(sentence) in text, sentence
+    assert f"第1页/共{len(reader.pages)}页" in text
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            descendant = font.get("/DescendantFonts")
+            if descendant:
+                assert "/FontFile3" in descendant[0].get_object()["/FontDescriptor"] or \
+                    "/FontFile2" in descendant[0].get_object()["/FontDescriptor"]
+    assert any("CJK-SC" in f for f in fonts), fonts
+    assert not any("JP" in f for f in fonts), fonts
+
+
+def test_same_inputs_give_the_same_bytes(built, tmp_path):
+    again = build(DATA, 2017, tmp_path, NOTEBOOK, force=True).output
+    for name in ("report.html", "report.pdf", "figures.csv"):
+        assert (again / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_failed_build_leaves_previous_outputs_intact(built, tmp_path):
+    data = tmp_path / "naizishan"
+    shutil.copytree(DATA, data)
+    out = tmp_path / "out"
+    first = build(data, 2017, out, NOTEBOOK).output
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    with (data / "proactive.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-06-01,坏数据,,电视台\n")
+    assert main(["build", str(data), "--year", "2017", "--out", str(out), "--notebook", str(NOTEBOOK)]) == 1
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    assert [p.name for p in (out / "naizishan").iterdir()] == ["2017"]  # no temporary folder left
+
+
+def test_unchanged_inputs_are_not_rebuilt(built, capsys):
+    out = built.parent.parent
+    assert main(["build", str(DATA), "--year", "2017", "--out", str(out), "--notebook", str(NOTEBOOK)]) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
+
+
+def test_check_command_passes_on_the_seed(capsys):
+    assert main(["check", str(DATA), "--year", "2017"]) == 0
+    assert "0 个错误" in capsys.readouterr().out

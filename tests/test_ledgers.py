@@ -1,0 +1,129 @@
+"""Reading and validating ledgers: encodings, Excel, and errors that name file, row and column."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from ogi_report.ledgers import load_agency_data
+from ogi_report.problems import InputError
+
+PROACTIVE = (
+    "发布日期,标题,类别,渠道\n"
+    "2017-03-01,关于春耕的通知,规范性文件,政府网站、政务公开栏\n"
+    "2017-04-02,低保公示,,政府网站\n"
+)
+
+
+def _problems(folder, year=2017) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_agency_data(folder, year)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_csv_encodings_read_without_mojibake(agency, encoding):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"}, encoding=encoding)
+    data = load_agency_data(folder, 2017)
+    assert list(data.ledgers["proactive"]["title"]) == ["关于春耕的通知", "低保公示"]
+    assert data.ledgers["proactive"]["channels.政务公开栏"].tolist() == [True, False]
+
+
+def test_unknown_channel_names_file_row_and_column(agency):
+    text = PROACTIVE + "2017-05-01,某通知,,政府网站、电视台\n"
+    folder = agency({"proactive": text}, {2017: "发布日期: 2018-01-10\n"})
+    problems = _problems(folder)
+    assert len(problems) == 1
+    assert "proactive.csv" in problems[0] and "第4行" in problems[0] and "「渠道」列" in problems[0]
+    assert "电视台" in problems[0] and "政务公开栏" in problems[0]  # names the bad value and the allowed ones
+
+
+def test_errors_are_collected_together_with_excel_row_numbers_across_blank_lines(agency):
+    text = ("编号,收到日期,申请人类型,办理结果,答复日期\n"
+            "A1,2019-02-30,自然人,,\n"
+            "\n"
+            "A2,2019-03-01,个人,,\n"
+            "A1,2019-03-02,自然人,予以公开,2019-03-01\n")
+    folder = agency({"requests": text}, {2019: "发布日期: 2020-01-10\n"})
+    problems = _problems(folder, 2019)
+    joined = "\n".join(problems)
+    assert "第2行 「收到日期」列" in joined and "2019-02-30" in joined  # impossible date
+    assert "第4行 「申请人类型」列" in joined and "个人" in joined  # row 3 is blank, Excel numbering kept
+    assert "第5行 「编号」列" in joined and "第2行已有" in joined  # duplicate 编号
+    assert len(problems) == 3
+
+
+def test_reply_before_receipt_and_half_filled_reply(agency):
+    text = ("编号,收到日期,申请人类型,办理结果,答复日期\n"
+            "A1,2019-03-05,自然人,予以公开,2019-03-01\n"
+            "A2,2019-03-05,自然人,予以公开,\n"
+            "A3,2019-03-05,自然人,,2019-03-09\n"
+            "A4,2019-03-05,自然人,同意公开,2019-03-09\n")
+    problems = "\n".join(_problems(agency({"requests": text}, {2019: "发布日期: 2020-01-10\n"}), 2019))
+    assert "第2行 「答复日期」列：答复日期早于收到日期" in problems
+    assert "第3行 「答复日期」列" in problems and "同时填写" in problems
+    assert "第4行 「办理结果」列" in problems
+    assert "第5行 「办理结果」列" in problems and "2018年及以前" in problems
+
+
+def test_missing_required_column_and_bad_counts(agency):
+    decisions = "决定日期,类型,数量\n2021-01-01,行政许可,-2\n2021-01-02,行政处罚,1.5\n2021-01-03,行政强制,\n"
+    problems = "\n".join(_problems(agency(
+        {"decisions": decisions, "fees": "收费日期,项目\n2021-01-01,工本费\n"}, {2021: "发布日期: 2022-01-10\n"}
+    ), 2021))
+    assert "fees.csv" in problems and "缺少必需的列「金额（元）」" in problems
+    assert "第2行 「数量」列：“-2”不是正整数" in problems
+    assert "第3行 「数量」列：“1.5”不是正整数" in problems
+    assert "第4行" not in problems  # empty 数量 means 1
+
+
+def test_full_width_digits_spaces_and_date_spellings(agency):
+    text = "决定日期,类型,数量\n２０２１－０３－０５ , 行政许可 ,１２\n2021/3/6,行政处罚,3\n2021年3月7日,行政强制,\n"
+    data = load_agency_data(agency({"decisions": text}, {2021: "发布日期: 2022-01-10\n"}), 2021)
+    frame = data.ledgers["decisions"]
+    assert frame["date"].dt.date.tolist() == [date(2021, 3, 5), date(2021, 3, 6), date(2021, 3, 7)]
+    assert frame["type"].tolist() == ["行政许可", "行政处罚", "行政强制"]
+    assert frame["count"].tolist() == [12, 3, 1]
+
+
+def test_xlsx_ledger_with_date_cells_text_dates_and_numbers_as_text(agency, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = agency(years={2019: "发布日期: 2020-01-10\n"})
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["编号", "收到日期", "申请人类型", "办理结果", "答复日期"])
+    sheet.append([1001, datetime(2019, 5, 6), "自然人", "予以公开", "2019-05-20"])
+    sheet.append(["1002", "2019/6/1", "商业企业", None, None])
+    book.save(folder / "requests.xlsx")
+    frame = load_agency_data(folder, 2019).ledgers["requests"]
+    assert frame["id"].tolist() == ["1001", "1002"]
+    assert frame["received"].dt.date.tolist() == [date(2019, 5, 6), date(2019, 6, 1)]
+    assert frame["replied"].isna().tolist() == [False, True]
+    assert frame["_row"].tolist() == [2, 3]
+
+
+def test_missing_ledgers_count_as_zero_but_no_ledger_at_all_is_an_error(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    data = load_agency_data(folder, 2017)
+    assert "requests" in data.missing_ledgers()
+    assert len(data.ledgers["requests"]) == 0
+    (folder / "proactive.csv").unlink()
+    assert any("没有任何台账文件" in p for p in _problems(folder))
+
+
+def test_malformed_yaml_and_unknown_facts(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-13-40\n专职人员: 1\n举办各类培训班数: -1\n"})
+    (folder / "agency.yaml").write_text("名称: [未闭合\n", encoding="utf-8")
+    problems = "\n".join(_problems(folder))
+    assert "agency.yaml" in problems and "YAML 格式错误" in problems
+    assert "「发布日期」缺失或不是有效日期" in problems
+    assert "未知的项：专职人员" in problems
+    assert "「举办各类培训班数」的值“-1”应为非负整数" in problems
+
+
+def test_both_csv_and_xlsx_is_an_error(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    pd.DataFrame({"a": [1]}).to_csv(folder / "proactive.xlsx")
+    assert any("多个文件" in p for p in _problems(folder))
