@@ -73,7 +73,8 @@ def i4(f: Figures) -> list[Problem]:
     problems = []
     for key, value in f.items():
         amount = key.endswith("_wan") or key in ("requests.fee", "fact.政府信息公开专项经费万元")
-        if value < 0 or (not amount and not float(value).is_integer()):
+        signed = key.startswith("items.change.")  # 本年增/减 may be negative
+        if (value < 0 and not signed) or (not amount and not float(value).is_integer()):
             problems.append(Problem(f"数值 {key} = {value} 不是非负{'金额' if amount else '整数'}", rule="I4"))
     return problems
 
@@ -121,24 +122,28 @@ def run(report: Report) -> list[Problem]:
 
 
 def prose_numbers(report: Report) -> list[Problem]:
-    """I7: a number written after a figure's name in the prose must equal that figure."""
-    problems = []
-    stems = {}
+    """I7: a number written right after a figure's name (or a phrase stating it) must equal the figure."""
+    phrases: dict[str, float] = {}
     for name, value in report.names.items():
-        if name in ("年度", "上一年度", "下一年度"):
+        if name in ("年度", "上一年度", "下一年度") or name in report.format.prose_ratios:
             continue
-        stems[name] = value
-        stems.setdefault(name.removesuffix("数"), value)
-    if not stems:
-        return problems
+        phrases[re.escape(name)] = value
+        phrases.setdefault(re.escape(name.removesuffix("数")), value)
+    for phrase, name in report.format.stated_figures.items():
+        phrases[phrase] = report.names[name]
+    if not phrases:
+        return []
     pattern = re.compile(
-        "(" + "|".join(sorted(map(re.escape, stems), key=len, reverse=True)) + r")"
-        rf"(?:数|数量)?(?:为|共|达|是)?\s*(\d+(?:\.\d+)?)\s*(?:{_UNITS})"
+        "(" + "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True)) + r")"
+        rf"(?:数|数量)?(?:为|共|达|是|共计)?\s*(\d+(?:\.\d+)?)\s*(?:{_UNITS})"
     )
+    matchers = [(re.compile(p), v) for p, v in phrases.items()]
+    problems = []
     for stem, (file, _) in report.data.narrative.items():
         text = report._prose.get(stem, "")
         for match in pattern.finditer(text):
-            stated, actual = float(match.group(2)), stems[match.group(1)]
+            stated = float(match.group(2))
+            actual = next(v for rx, v in matchers if rx.fullmatch(match.group(1)))
             if not _close(stated, actual):
                 line = text.count("\n", 0, match.start()) + 1
                 problems.append(Problem(

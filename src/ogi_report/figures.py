@@ -71,6 +71,26 @@ def fee_figures(ledger: pd.DataFrame, year: int) -> Figures:
     return {"fees.total_wan": wan_yuan(ledger.loc[in_year(ledger["date"], year), "amount"].sum())}
 
 
+def item_figures(ledger: pd.DataFrame, year: int) -> Figures:
+    """上一年项目数量 = in force on 31 Dec of the previous year; 本年增/减 = this year's end minus that."""
+    out: Figures = {}
+    for kind in vocabulary()["事项类型"].values:
+        of_kind = ledger[ledger["type"] == kind]
+
+        def in_force(end: pd.Timestamp, rows: pd.DataFrame = of_kind) -> int:
+            return int(((rows["established"] <= end) & ~(rows["cancelled"] <= end)).sum())
+
+        previous = in_force(pd.Timestamp(year - 1, 12, 31))
+        out[f"items.previous.{kind}"] = previous
+        out[f"items.change.{kind}"] = in_force(pd.Timestamp(year, 12, 31)) - previous
+    return out
+
+
+def procurement_figures(ledger: pd.DataFrame, year: int) -> Figures:
+    rows = ledger[in_year(ledger["date"], year)]
+    return {"procurement.count": len(rows), "procurement.total_wan": wan_yuan(rows["amount"].sum())}
+
+
 def _by_applicant(rows: pd.DataFrame, prefix: str) -> Figures:
     counts = rows["applicant"].value_counts()
     out = {f"{prefix}.{a}": int(counts.get(a, 0)) for a in vocabulary()["申请人类型"].values}
@@ -110,6 +130,7 @@ def request_figures(ledger: pd.DataFrame, year: int) -> Figures:
     for method in vocabulary()["申请方式"].values:
         out[f"requests.method.{method}"] = int(methods.get(method, 0))
     out["requests.fee"] = wan_yuan(replies["fee"].sum())
+    out["requests.fee_count"] = int((replies["fee"] > 0).sum())
     return out
 
 
@@ -142,6 +163,8 @@ def compute(ledgers: dict[str, pd.DataFrame], facts: dict[str, float], year: int
         | document_figures(ledgers["documents"], year)
         | decision_figures(ledgers["decisions"], year)
         | fee_figures(ledgers["fees"], year)
+        | item_figures(ledgers["items"], year)
+        | procurement_figures(ledgers["procurement"], year)
         | request_figures(ledgers["requests"], year)
         | appeal_figures(ledgers["appeals"], year)
         | fact_figures(facts)

@@ -72,6 +72,18 @@ LEDGERS: dict[str, LedgerSpec] = {
             Column("项目", "item", "text"),
             Column("金额（元）", "amount", "amount"),
         )),
+        # Added to the contract for the trial template's section 二 (see docs/数据约定补充.md).
+        LedgerSpec("items", "行政权力和收费事项清单台账", (
+            Column("事项名称", "name", "text"),
+            Column("类型", "type", "enum", "事项类型"),
+            Column("设立日期", "established", "date"),
+            Column("取消日期", "cancelled", "date", may_be_empty=True),
+        )),
+        LedgerSpec("procurement", "政府集中采购台账", (
+            Column("项目名称", "name", "text"),
+            Column("采购日期", "date", "date"),
+            Column("金额（元）", "amount", "amount"),
+        )),
         LedgerSpec("requests", "政府信息公开申请台账", (
             Column("编号", "id", "key"),
             Column("收到日期", "received", "date"),
@@ -328,6 +340,8 @@ def _cross_checks(stem: str, frame: pd.DataFrame, t: pd.DataFrame, out: _Collect
         out.rows(frame, t["closed"] < t["filed"], "结案日期", lambda r: "结案日期早于立案日期")
     elif stem == "documents":
         out.rows(frame, t["repealed"] < t["issued"], "废止日期", lambda r: "废止日期早于印发日期")
+    elif stem == "items":
+        out.rows(frame, t["cancelled"] < t["established"], "取消日期", lambda r: "取消日期早于设立日期")
 
 
 def empty_ledger(stem: str) -> pd.DataFrame:

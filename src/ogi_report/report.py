@@ -54,6 +54,12 @@ class Report:
         for stem, (file, text) in data.narrative.items():
             self._prose[stem], found = fill(text, self.names, file)
             prose_problems.extend(found)
+        for section in self.format.sections:
+            if section.statement:
+                statement, found = fill(section.statement, self.names, f"formats/{self.format.id}")
+                self._prose[section.narrative] = "\n\n".join(
+                    p for p in (self._prose.get(section.narrative, ""), statement) if p)
+                prose_problems.extend(found)
         self.problems += prose_problems + checks.prose_numbers(self)
 
     @property
@@ -130,11 +136,11 @@ class Report:
 
 
 def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:
-    """Every name the prose may use: the year, then each indicator or table figure of the format."""
+    """Every name the prose may use: the years, the format's figure names and its percentages."""
     names: dict[str, float] = {"年度": year, "上一年度": year - 1, "下一年度": year + 1}
-    for section in fmt.sections:
-        for indicator in section.indicators:
-            names.setdefault(indicator.name, figures[indicator.measure])
+    names |= {name: figures[measure] for name, measure in fmt.prose_names.items()}
+    for name, (part, whole) in fmt.prose_ratios.items():
+        names[name] = round(100 * figures[part] / figures[whole], 1) if figures[whole] else 0
     return names
 
 

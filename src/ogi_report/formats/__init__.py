@@ -7,7 +7,7 @@ this module only turns them into typed, immutable objects. It must not compute f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -148,6 +148,7 @@ class Section:
     heading: str
     table: str | None = None
     indicators: tuple[Indicator, ...] = ()
+    statement: str = ""  # prose the format itself prints after the analyst's (Jinja, figures by name)
 
     @property
     def narrative(self) -> str:
@@ -166,6 +167,9 @@ class Format:
     active: tuple[ActiveBlock, ...] = ()
     requests: RequestsLayout | None = None
     appeals: AppealsLayout | None = None
+    prose_names: dict[str, str] = field(default_factory=dict)  # name → measure
+    prose_ratios: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (part, whole)
+    stated_figures: dict[str, str] = field(default_factory=dict)  # I7 phrase regex → name
 
     def deadline_for(self, year: int) -> date:
         return date(year + 1, *self.deadline)
@@ -217,6 +221,7 @@ def _sections(raw: list[dict]) -> tuple[Section, ...]:
             s["heading"],
             s.get("table") or ("indicators" if s.get("indicators") else None),
             tuple(Indicator(**i) for i in s.get("indicators", ())),
+            s.get("statement", ""),
         )
         for s in raw
     )
@@ -231,13 +236,15 @@ def _deadline(raw: str) -> tuple[int, int]:
 def get_format(format_id: str) -> Format:
     if format_id == "2008":
         raw = _load("customary.yaml")
+        sections = _sections(raw["sections"])
         return Format(
             id="2008",
             title=raw["title"],
             deadline=_deadline(raw["deadline"]),
-            sections=_sections(raw["sections"]),
+            sections=sections,
             parts=tuple(raw["parts"]),
             preamble=raw["preamble"],
+            prose_names={i.name: i.measure for s in sections for i in s.indicators},
         )
     if format_id not in FORMAT_IDS:
         raise KeyError(format_id)
@@ -267,6 +274,9 @@ def get_format(format_id: str) -> Format:
             tuple(_plain_node(g) for g in appeals["groups"]),
             tuple((c["label"], c["result"]) for c in appeals["columns"]),
         ),
+        prose_names=dict(raw["prose_names"]),
+        prose_ratios={name: tuple(pair) for name, pair in raw["prose_ratios"].items()},
+        stated_figures=dict(raw["stated_figures"]),
     )
 
 
