@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,13 @@ def _kernel_manager_class():
 
     class ThisPythonKernelManager(AsyncKernelManager):
         transport = "ipc"
+
+        async def start_kernel(self, **kw):
+            # The kernel's own log (shutdown chatter under load) is not the user's business; cell errors
+            # still arrive through the messaging protocol.
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super().start_kernel(**kw)
 
         @property
         def kernel_spec(self) -> KernelSpec:

@@ -96,7 +96,7 @@ def bar_chart(
         ax.set_xlabel(unit)
     else:
         bars = ax.bar(list(labels), list(values), color=colors)
-        ax.set_ylabel(unit)
+        ax.set_ylabel(unit, rotation=0, labelpad=12)
     ax.yaxis.get_major_locator().set_params(integer=True) if not horizontal else None
     _annotate(ax, bars, horizontal)
     ax.set_title(title, fontsize=12, pad=10)
@@ -111,8 +111,9 @@ def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]],
         ax.plot(list(x), list(values), marker="o", color=_PALETTE[i % len(_PALETTE)], label=name)
         for xi, v in zip(x, values, strict=True):
             ax.annotate(f"{v:g}", (xi, v), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
-    ax.set_ylabel(unit)
+    ax.set_ylabel(unit, rotation=0, labelpad=12)
+    ax.set_ylim(bottom=0)  # a trend axis that does not start at 0 exaggerates changes
     ax.margins(y=0.18)
-    ax.legend(frameon=False, fontsize=9)
-    ax.set_title(title, fontsize=12, pad=10)
+    ax.legend(frameon=False, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series))
+    ax.set_title(title, fontsize=12, pad=28)
     return _finish(fig, title)

@@ -18,8 +18,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import charts, checks
-from .figures import Figures, compute, in_year
-from .formats import Format, get_format, vocabulary
+from .figures import TOTAL, Figures, compute, in_year, proactive_figures, request_figures
+from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
@@ -145,20 +145,48 @@ def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:
 
 
 def summary_charts(report: Report) -> list[charts.Chart]:
-    """图解: proactive disclosure by month and by channel."""
+    """图解: proactive disclosure by month and channel; for the national templates also applications by
+    applicant type and by outcome, and the trend over every year the ledgers cover."""
+    year, f = report.year, report.figures
     proactive = report.data.ledgers["proactive"]
-    this_year = proactive[in_year(proactive["date"], report.year)]
-    months = this_year["date"].dt.month.value_counts()
-    by_month = charts.bar_chart(
-        f"{report.year}年主动公开政府信息按月分布",
-        [f"{m}月" for m in range(1, 13)], [int(months.get(m, 0)) for m in range(1, 13)], unit="条",
-    )
-    channels = [c for c in _channels() if report.figures[f"proactive.channel.{c}"] > 0] or _channels()
-    by_channel = charts.bar_chart(
-        f"{report.year}年主动公开政府信息按渠道分布",
-        channels, [report.figures[f"proactive.channel.{c}"] for c in channels], unit="条", horizontal=True,
-    )
-    return [by_month, by_channel]
+    months = proactive.loc[in_year(proactive["date"], year), "date"].dt.month.value_counts()
+    found = [
+        charts.bar_chart(f"{year}年主动公开政府信息按月分布", [f"{m}月" for m in range(1, 13)],
+                         [int(months.get(m, 0)) for m in range(1, 13)], unit="条"),
+    ]
+    channels = [c for c in _channels() if f[f"proactive.channel.{c}"] > 0] or _channels()
+    found.append(charts.bar_chart(f"{year}年主动公开政府信息按渠道分布", channels,
+                                  [f[f"proactive.channel.{c}"] for c in channels], unit="条", horizontal=True))
+    if report.format.requests is None:
+        return found
+    applicants = [c for c in report.format.requests.column_leaves() if c.key != TOTAL]
+    found.append(charts.bar_chart(f"{year}年新收政府信息公开申请按申请人类型分布", [c.label for c in applicants],
+                                  [f[f"requests.received.{c.key}"] for c in applicants], unit="件"))
+    groups = [n for n in report.format.requests.rows if n.children][0].children
+    outcomes = [(strip_numbering(g.label).split("（")[0], g) for g in groups if g.key != TOTAL]
+    found.append(charts.bar_chart(
+        f"{year}年政府信息公开申请办理结果", [name for name, _ in outcomes],
+        [f[f"requests.replied.{short_name(g.label)}.{TOTAL}"] for _, g in outcomes], unit="件", horizontal=True))
+    years = covered_years(report.data.ledgers, year)
+    series = {"本年新收申请": [], "上年结转申请": []}
+    published = []
+    for y in years:
+        yf = request_figures(report.data.ledgers["requests"], y)
+        series["本年新收申请"].append(yf[f"requests.received.{TOTAL}"])
+        series["上年结转申请"].append(yf[f"requests.carried_in.{TOTAL}"])
+        published.append(proactive_figures(proactive, y)["proactive.total"])
+    labels = [f"{y}年" for y in years]
+    found.append(charts.line_chart(f"{years[0]}—{year}年政府信息公开申请趋势", labels, series, unit="件"))
+    found.append(charts.line_chart(f"{years[0]}—{year}年主动公开政府信息趋势", labels,
+                                   {"主动公开政府信息": published}, unit="条"))
+    return found
+
+
+def covered_years(ledgers: dict[str, pd.DataFrame], year: int) -> list[int]:
+    """Every year from the first one the proactive or requests ledger records, up to `year`."""
+    firsts = [ledgers["proactive"]["date"].min(), ledgers["requests"]["received"].min()]
+    known = [d.year for d in firsts if not pd.isna(d)]
+    return list(range(min(known, default=year), year + 1))
 
 
 def _channels() -> list[str]:

@@ -122,7 +122,7 @@ def requests_table(fmt: Format, section: Section, figures: Figures) -> Table:
     """Table 三: a 3-column label block (with the 勾稽 note) beside 7 applicant columns."""
     layout = fmt.requests
     columns = layout.column_leaves()
-    table = Table(section.heading, "ogi-requests", columns=["label"] * 3 + ["number"] * len(columns))
+    table = Table(section.heading, "ogi-requests", columns=["vertical", "group", "item"] + ["number"] * len(columns))
     depth = 1 + max(n.depth for n in layout.columns)
     header = _header_rows(layout.columns, depth - 1)
     table.head.append([
