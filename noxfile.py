@@ -37,7 +37,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff on the package, the tests and this file."""
     session.install("ruff")
-    session.run("ruff", "check", "src", "tests", "bench", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "scripts", "bench", "noxfile.py")
 
 
 @nox.session(default=False)

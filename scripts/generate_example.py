@@ -142,8 +142,8 @@ def procurement(rng: random.Random) -> list[list[object]]:
     rows = []
     for year in YEARS:
         for _ in range(rng.randint(2, 6)):
-            rows.append([f"{rng.choice(['办公设备', '社区服务', '环境整治', '物业服务'])}采购项目", _day(rng, year).isoformat(),
-                         f"{rng.randint(5, 200) * 1000:.2f}"])
+            kind = rng.choice(["办公设备", "社区服务", "环境整治", "物业服务"])
+            rows.append([f"{kind}采购项目", _day(rng, year).isoformat(), f"{rng.randint(5, 200) * 1000:.2f}"])
     return sorted(rows, key=lambda r: r[1])
 
 
@@ -228,8 +228,8 @@ def generate(root: Path) -> None:
     _write_csv(folder / "fees.csv", ["收费日期", "项目", "金额（元）"], fees(rng))
     _write_csv(folder / "items.csv", ["事项名称", "类型", "设立日期", "取消日期"], items(rng))
     _write_csv(folder / "procurement.csv", ["项目名称", "采购日期", "金额（元）"], procurement(rng))
-    _write_csv(folder / "requests.csv",
-               ["编号", "收到日期", "申请人类型", "申请方式", "办理结果", "答复日期", "信息处理费（元）"], requests(rng))
+    request_header = ["编号", "收到日期", "申请人类型", "申请方式", "办理结果", "答复日期", "信息处理费（元）"]
+    _write_csv(folder / "requests.csv", request_header, requests(rng))
     _write_csv(folder / "appeals.csv", ["编号", "类型", "立案日期", "结案日期", "结果"], appeals(rng))
     params = root / "params" / SLUG
     params.mkdir(parents=True, exist_ok=True)

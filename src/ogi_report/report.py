@@ -162,7 +162,7 @@ def summary_charts(report: Report) -> list[charts.Chart]:
     applicants = [c for c in report.format.requests.column_leaves() if c.key != TOTAL]
     found.append(charts.bar_chart(f"{year}年新收政府信息公开申请按申请人类型分布", [c.label for c in applicants],
                                   [f[f"requests.received.{c.key}"] for c in applicants], unit="件"))
-    groups = [n for n in report.format.requests.rows if n.children][0].children
+    groups = next(n for n in report.format.requests.rows if n.children).children
     outcomes = [(strip_numbering(g.label).split("（")[0], g) for g in groups if g.key != TOTAL]
     found.append(charts.bar_chart(
         f"{year}年政府信息公开申请办理结果", [name for name, _ in outcomes],

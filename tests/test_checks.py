@@ -1,0 +1,115 @@
+"""Each consistency rule of spec/official-templates.md, fed a case that breaks it, reports its id."""
+
+from __future__ import annotations
+
+from ogi_report import checks
+from ogi_report.figures import compute
+from ogi_report.formats import get_format
+from ogi_report.ledgers import LEDGERS, empty_ledger, load_agency_data
+from ogi_report.report import Report
+
+FMT = get_format("2021")
+
+
+def _figures(year=2021):
+    return compute({stem: empty_ledger(stem) for stem in LEDGERS}, {}, year)
+
+
+def _rules(problems):
+    return {p.rule for p in problems}
+
+
+def test_consistent_figures_break_no_rule():
+    f = _figures()
+    assert checks.o1(FMT, f) + checks.i1(FMT, f) + checks.i2(FMT, f) + checks.i3(FMT, f) + checks.i4(f) == []
+
+
+def test_o1_new_plus_carried_must_equal_replied_plus_carried_out():
+    f = _figures()
+    f["requests.received.自然人"] = 1
+    f["requests.received.总计"] = 1
+    problems = checks.o1(FMT, f)
+    assert _rules(problems) == {"O1"} and "自然人" in problems[0].message
+
+
+def test_i1_row_total_is_the_sum_of_applicants():
+    f = _figures()
+    f["requests.replied.予以公开.总计"] = 2
+    assert [p.rule for p in checks.i1(FMT, f)] == ["I1"]
+
+
+def test_i2_column_total_is_the_sum_of_results():
+    f = _figures()
+    f["requests.replied.不予公开/属于国家秘密.其他"] = 1
+    assert "I2" in _rules(checks.i2(FMT, f))
+
+
+def test_i3_appeal_totals():
+    f = _figures()
+    f["appeals.行政复议.维持"] = 1
+    assert [p.rule for p in checks.i3(FMT, f)] == ["I3"]
+
+
+def test_i4_counts_are_non_negative_integers_but_changes_may_be_negative():
+    f = _figures()
+    f["decisions.行政许可"] = -1
+    f["documents.issued.规章"] = 1.5
+    f["items.change.行政许可"] = -3
+    f["fees.total_wan"] = 0.25
+    assert len(checks.i4(f)) == 2 and _rules(checks.i4(f)) == {"I4"}
+
+
+def test_i5_carry_over_must_match_last_year():
+    f, previous = _figures(), _figures(2020)
+    previous["requests.carried_out.商业企业"] = 2
+    problems = checks.i5(FMT, f, previous)
+    assert [p.rule for p in problems] == ["I5"] and "商业企业" in problems[0].message
+
+
+def test_i6_documents_in_force_is_a_warning():
+    f, previous = _figures(), _figures(2020)
+    previous["documents.in_force.行政规范性文件"] = 5
+    problems = checks.i6(f, previous)
+    assert [p.rule for p in problems] == ["I6"] and problems[0].warning
+
+
+def _report(agency, prose, published="2022-01-20", year=2021):
+    requests = ("编号,收到日期,申请人类型,办理结果,答复日期\n"
+                "A1,2021-03-01,自然人,予以公开,2021-03-10\nA2,2021-04-01,商业企业,予以公开,2021-04-10\n")
+    folder = agency({"requests": requests}, {year: f"发布日期: {published}\n"}, {year: {"总体情况": prose}})
+    return Report(load_agency_data(folder, year))
+
+
+def test_i7_a_typed_number_contradicting_the_tables_is_an_error(agency):
+    report = _report(agency, "本年新收政府信息公开申请{{ 本年新收申请数 }}件。\n\n全年共收到申请3件，其中予以公开2件。")
+    i7 = [p for p in report.problems if p.rule == "I7"]
+    assert len(i7) == 1
+    assert i7[0].file == "2021/narrative/总体情况.md" and i7[0].row == 3 and not i7[0].warning
+    assert "收到申请3件" in i7[0].message and "2" in i7[0].message
+
+
+def test_i7_agreeing_numbers_pass(agency):
+    report = _report(agency, "全年共收到申请2件，其中予以公开2件，占{{ 予以公开占比 }}%。")
+    assert report.problems == []
+    assert "占100%" in report._prose["总体情况"]
+
+
+def test_c1_late_publication_is_a_warning(agency):
+    report = _report(agency, "", published="2022-02-01")
+    c1 = [p for p in report.problems if p.rule == "C1"]
+    assert len(c1) == 1 and c1[0].warning and "2022-01-31" in c1[0].message
+
+
+def test_c1_customary_deadline_is_31_march(agency):
+    folder = agency({"proactive": "发布日期,标题,类别,渠道\n"}, {2017: "发布日期: 2018-03-31\n"})
+    assert Report(load_agency_data(folder, 2017)).problems == []
+
+
+def test_check_command_reports_rule_ids_and_exit_status(agency, capsys):
+    from ogi_report.cli import main
+
+    folder = agency({"requests": "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2021-03-01,自然人,予以公开,2021-03-10\n"},
+                    {2021: "发布日期: 2022-02-10\n"}, {2021: {"总体情况": "收到申请5件。"}})
+    assert main(["check", str(folder), "--year", "2021"]) == 1
+    out = capsys.readouterr().out
+    assert "[I7]" in out and "[C1]" in out and "1 个错误，1 个警告" in out
