@@ -78,7 +78,7 @@ def test_active_blocks_captions_headers_and_cells(format_id, captions, cells):
     assert len(table.records) == cells
     if format_id == "2021":
         assert [c[0] for c in body[1]] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
-        assert [c[0] for c in body[-1]][0] == "行政事业性收费"
+        assert body[-1][0][0] == "行政事业性收费"
         assert body[-2][1] == ("本年收费金额（单位：万元）", 1, 3)
     else:
         assert [c[0] for c in body[1]] == ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]
