@@ -185,6 +185,7 @@ def report_yaml(rng: random.Random, year: int) -> str:
     return (
         f"# {year}年度报告（虚构示例）\n发布日期: {published.isoformat()}\n"
         f"回应公众关注热点或重大舆情数: {rng.randint(2, 9)}\n"
+        "附录: [本年制发规范性文件目录]\n"
     )
 
 

@@ -90,8 +90,11 @@ def test_html_table_three_labels_in_official_order(outputs):
     assert labels == list(walk(get_format("2021").requests.rows))
     assert [h.get_text() for h in soup.find_all("h2")] == [
         "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "附：图解"]
-    assert "信息处理费" in soup.find_all("section")[-2].get_text()
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
+        "附：2021年制发的规范性文件目录", "附：图解"]
+    assert "信息处理费" in soup.find_all("section")[5].get_text()
+    issued = _table(outputs[2021], "二、主动公开政府信息情况")[("行政规范性文件", "本年制发件数")]
+    assert len(soup.find("table", class_="ogi-documents").tbody.find_all("tr")) == issued > 0
     assert len(soup.select("figure.ogi-chart img")) == 6
 
 

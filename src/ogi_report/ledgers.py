@@ -115,12 +115,16 @@ class Agency:
     email: str = ""
 
 
+APPENDICES = ("本年制发规范性文件目录",)
+
+
 @dataclass(frozen=True)
 class YearFacts:
     year: int
     published: date
     format_id: str
     facts: dict[str, float]
+    appendices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -460,10 +464,16 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
     if format_id not in FORMAT_IDS:
         problems.append(Problem(f"「格式」“{format_id}”无效；允许的值：{'、'.join(FORMAT_IDS)}", name))
     kinds = report_facts()
-    unknown = sorted(set(data) - set(kinds) - {"发布日期", "格式"})
+    unknown = sorted(set(data) - set(kinds) - {"发布日期", "格式", "附录"})
     if unknown:
         problems.append(Problem(
-            f"未知的项：{'、'.join(map(str, unknown))}；允许的项：发布日期、格式、{'、'.join(kinds)}", name))
+            f"未知的项：{'、'.join(map(str, unknown))}；允许的项：发布日期、格式、附录、{'、'.join(kinds)}", name))
+    appendices = data.get("附录") or []
+    if isinstance(appendices, str):
+        appendices = [appendices]
+    for item in appendices:
+        if item not in APPENDICES:
+            problems.append(Problem(f"「附录」“{item}”无效；允许的值：{'、'.join(APPENDICES)}", name))
     facts: dict[str, float] = {}
     for key, kind in kinds.items():
         value = data.get(key, 0)
@@ -475,7 +485,8 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
             problems.append(Problem(f"「{key}」的值“{value}”应为{expected}", name))
             value = 0
         facts[key] = int(value) if kind == "count" else float(value)
-    return YearFacts(year, published or date(year + 1, 1, 1), format_id, facts)
+    return YearFacts(year, published or date(year + 1, 1, 1), format_id, facts,
+                     tuple(a for a in appendices if a in APPENDICES))
 
 
 def load_narrative(data_dir: Path, year: int) -> dict[str, tuple[str, str]]:

@@ -23,7 +23,7 @@ from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
-from .tables import Table, all_tables, section_table
+from .tables import Table, all_tables, document_list, section_table
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
@@ -103,6 +103,14 @@ class Report:
             table = section_table(self.format, section, self.figures)
             parts.append(_ENV.get_template("section.html.j2").render(
                 section=section, prose=self.prose(section.narrative), table=table))
+        return Fragment("\n".join(parts))
+
+    def appendices(self) -> Fragment:
+        """附录 the analyst asked for in report.yaml (e.g. the list of documents issued this year)."""
+        parts = []
+        if "本年制发规范性文件目录" in self.data.year_facts.appendices:
+            table = document_list(self.data.ledgers["documents"], self.year)
+            parts.append(_ENV.get_template("appendix.html.j2").render(table=table))
         return Fragment("\n".join(parts))
 
     def charts(self) -> list[charts.Chart]:

@@ -12,7 +12,9 @@ from functools import cache
 
 import jinja2
 
-from .figures import Figures
+import pandas as pd
+
+from .figures import Figures, in_year
 from .formats import Format, Node, Section
 from .narrative import format_number
 
@@ -182,6 +184,21 @@ def appeals_table(fmt: Format, section: Section, figures: Figures) -> Table:
         for label, result in layout.columns:
             row.append(table.number(figures, f"appeals.{leaf.measure}.{result}", leaf.key, label))
     table.body.append(row)
+    return table
+
+
+def document_list(ledger: pd.DataFrame, year: int) -> Table:
+    """附：the 规范性文件 issued in `year` (文号, 标题, 印发日期, 状态); ledger text, escaped when rendered."""
+    table = Table(f"附：{year}年制发的规范性文件目录", "ogi-documents", columns=["label", "item", "label", "label"])
+    table.head.append([Cell(h, kind="head") for h in ("文号", "标题", "印发日期", f"截至{year}年底")])
+    end = pd.Timestamp(year, 12, 31)
+    rows = ledger[in_year(ledger["issued"], year)].sort_values(["issued", "number"])
+    for number, title, issued, repealed in zip(rows["number"], rows["title"], rows["issued"], rows["repealed"],
+                                               strict=True):
+        state = "已废止" if repealed <= end else "现行有效"
+        table.body.append([Cell(number), Cell(title), Cell(issued.date().isoformat()), Cell(state)])
+    if not table.body:
+        table.body.append([Cell("本年度未制发规范性文件", colspan=4)])
     return table
 
 
