@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import jinja2
-
 import pandas as pd
 
 from .figures import Figures, in_year
