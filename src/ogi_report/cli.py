@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, runs_from_params
+from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, inputs_hash, runs_from_params
 from .problems import InputError
 
 
@@ -81,12 +81,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(exc.text(), file=sys.stderr)
         return 1
-    for stem in data.missing_ledgers():
-        print(f"提示：没有 {stem}.csv / {stem}.xlsx，该类记录按 0 计")
+    missing = data.missing_ledgers()
+    if missing:
+        print(f"提示：以下台账不存在，相应数字按 0 计：{'、'.join(f'{stem}.csv' for stem in missing)}")
     report = Report(data)
     for problem in report.problems:
         print(problem)
     errors = len(report.errors)
+    print(f"输入哈希（报告 HTML 中 ogi-report-inputs-sha256 的值）：{inputs_hash(args.data_dir, args.year)}")
     print(f"{data.agency.name} {args.year}年：{errors} 个错误，{len(report.warnings)} 个警告")
     return 1 if errors else 0
 

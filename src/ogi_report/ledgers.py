@@ -152,6 +152,13 @@ def _allowed(vocab: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return v.values, v.aliases
 
 
+def _allowed_text(vocab: str, values: tuple[str, ...]) -> str:
+    if vocab == "办理结果":  # two eras of outcomes: say which is which
+        return (f"2019年起答复的：{'、'.join(national_outcomes())}；"
+                f"2018年及以前答复的：{'、'.join(vocabulary()['惯例办理结果'].values)}")
+    return "、".join(values)
+
+
 # --- reading raw tables -------------------------------------------------------------------------
 
 
@@ -293,7 +300,7 @@ def _validate_column(
         mapping = {v: v for v in values} | aliases
         canonical = text.map(mapping)
         bad = canonical.isna() & ~empty
-        allowed = "、".join(values)
+        allowed = _allowed_text(col.vocab, values)
         out.rows(frame, bad, col.header, lambda r: f"“{text[r.name]}”不是允许的值；允许的值：{allowed}")
         typed[col.name] = canonical.fillna("").astype(object)
     elif col.kind == "channels":
@@ -407,19 +414,20 @@ _YamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
+def _read_yaml(path: Path, problems: list[Problem], name: str) -> dict | None:
     if not path.exists():
-        problems.append(Problem("文件不存在", str(path)))
+        problems.append(Problem("文件不存在", name))
         return None
     try:
         data = yaml.load(_decode(path.read_bytes()), Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
-        problems.append(Problem(f"YAML 格式错误：{getattr(exc, 'problem', exc)}", path.name, row))
+        problems.append(Problem(
+            f"YAML 格式错误（{getattr(exc, 'problem', exc)}）；请检查括号、引号是否成对，冒号后是否有空格", name, row))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem("内容应为“键: 值”形式的列表", path.name))
+        problems.append(Problem("内容应为“键: 值”形式的列表", name))
         return None
     return data
 
@@ -429,7 +437,7 @@ _AGENCY_KEYS = {"名称": "name", "简称": "short_name", "地址": "address", "
 
 
 def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
-    data = _read_yaml(data_dir / "agency.yaml", problems)
+    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml")
     if data is None:
         return None
     for key in ("名称", "简称"):
@@ -454,7 +462,7 @@ def _as_date(value: object) -> date | None:
 
 def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearFacts | None:
     name = f"{year}/report.yaml"
-    data = _read_yaml(data_dir / str(year) / "report.yaml", problems)
+    data = _read_yaml(data_dir / str(year) / "report.yaml", problems, name)
     if data is None:
         return None
     published = _as_date(data.get("发布日期"))
@@ -514,7 +522,7 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
         problems.extend(found)
     if all(source is None for source in sources.values()):
         expected = "、".join(f"{s}.csv" for s in LEDGERS)
-        problems.append(Problem(f"文件夹中没有任何台账文件（应有 {expected} 中的至少一个）", str(data_dir)))
+        problems.append(Problem(f"机构数据文件夹中没有任何台账文件（应有 {expected} 中的至少一个）"))
     if any(not p.warning for p in problems):
         raise InputError(problems)
     return AgencyData(agency, year_facts, ledgers, sources, load_narrative(data_dir, year))
