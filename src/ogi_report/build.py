@@ -169,6 +169,18 @@ def _publish(tmp: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _remove_abandoned(folder: Path, year: int) -> None:
+    """Delete temporary folders left by killed builds (their process is gone), not by running ones."""
+    for tmp in folder.glob(f".{year}.building-*-*"):
+        pid = int(tmp.name.split("-")[1]) if tmp.name.split("-")[1].isdigit() else 0
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, ValueError):
+            shutil.rmtree(tmp, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
 def build(
     data_dir: str | Path,
     year: int,
@@ -192,7 +204,8 @@ def build(
     preflight()
 
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-", dir=dest.parent))
+    _remove_abandoned(dest.parent, year)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
     try:
         # Relative to the output folder, so that no machine path lands in the outputs.
