@@ -116,14 +116,19 @@ def request_figures(ledger: pd.DataFrame, year: int) -> Figures:
     out |= _by_applicant(ledger[(received <= end) & ~(replied <= end)], "requests.carried_out")
 
     replies = ledger[in_year(replied, year)]
-    table = pd.crosstab(replies["outcome"], replies["applicant"])
-    applicants = vocabulary()["申请人类型"].values
+    applicants = list(vocabulary()["申请人类型"].values)
     outcomes = [*vocabulary()["惯例办理结果"].values, *national_outcomes()]
+    # One outcome × applicant count matrix; every (group) row is a sum of some of its rows.
+    matrix = (
+        replies.groupby(["outcome", "applicant"]).size().unstack(fill_value=0)
+        .reindex(index=outcomes, columns=applicants, fill_value=0).to_numpy()
+    )
+    position = {o: i for i, o in enumerate(outcomes)}
     for key, members in _outcome_groups(outcomes).items():
-        present = table.reindex(index=members, columns=applicants, fill_value=0)
-        for applicant in applicants:
-            out[f"requests.replied.{key}.{applicant}"] = int(present[applicant].sum())
-        out[f"requests.replied.{key}.{TOTAL}"] = int(present.to_numpy().sum())
+        counts = matrix[[position[m] for m in members]].sum(axis=0)
+        for applicant, count in zip(applicants, counts, strict=True):
+            out[f"requests.replied.{key}.{applicant}"] = int(count)
+        out[f"requests.replied.{key}.{TOTAL}"] = int(counts.sum())
     out |= _by_applicant(replies, f"requests.replied.{TOTAL}")
 
     methods = ledger.loc[in_year(received, year), "method"].value_counts()
