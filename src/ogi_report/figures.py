@@ -142,7 +142,7 @@ def request_figures(ledger: pd.DataFrame, year: int) -> Figures:
 def appeal_figures(ledger: pd.DataFrame, year: int) -> Figures:
     start, end = _year_bounds(year)
     open_in_year = ledger[(ledger["filed"] <= end) & ~(ledger["closed"] < start)]
-    status = open_in_year["result"].where(open_in_year["closed"] <= end, PENDING)
+    status = open_in_year["result"].astype(object).where(open_in_year["closed"] <= end, PENDING)
     types = vocabulary()["案件类型"].values
     results = [*vocabulary()["案件结果"].values, PENDING]
     groups = {t: [t] for t in types} | {"行政诉讼": [t for t in types if t.startswith("行政诉讼")]}

@@ -8,12 +8,14 @@ that ledgers of millions of rows load in seconds. Nothing here computes a report
 
 from __future__ import annotations
 
-import io
+import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine
 import yaml
@@ -160,10 +162,39 @@ def _allowed_text(vocab: str, values: tuple[str, ...]) -> str:
 
 
 # --- reading raw tables -------------------------------------------------------------------------
+# Columns are read as categoricals (codes + distinct values): ledgers repeat the same dates and enumerated
+# values millions of times, so validating and converting each distinct value once is what makes a
+# 10-million-row ledger load in seconds and little memory. Unique keys (编号) are read as plain text.
+
+_CHUNK = 1 << 20
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) first, then UTF-16 with BOM, then GB18030 (a superset of GBK).
+
+    The whole file is checked, in chunks, so that a GBK file is never decoded into mojibake.
+    """
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ValueError(
+        "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+    )
 
 
 def _decode(raw: bytes) -> str:
-    """Decode a CSV: UTF-8 (with or without BOM) first, then UTF-16 with BOM, then GB18030 (⊃ GBK)."""
+    """Decode a small text file (YAML, Markdown) by the same rules as the ledgers."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     try:
@@ -187,8 +218,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _key_headers() -> set[str]:
+    return {c.header for spec in LEDGERS.values() for c in spec.columns if c.kind in ("key", "text")}
+
+
 def read_table(path: Path) -> pd.DataFrame:
-    """A ledger file as strings, with `_row` holding each row's number as Excel shows it.
+    """A ledger file: categorical text columns (unique keys and titles as plain text), blank rows
+    dropped, and `_row` holding each row's number as Excel shows it.
 
     Raises ValueError with a Chinese message when the file cannot be read at all.
     """
@@ -204,31 +240,58 @@ def read_table(path: Path) -> pd.DataFrame:
         header = [_cell_text(v).strip() for v in rows[0]]
         body = [[_cell_text(v) for v in r] for r in rows[1:]]
         frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
+        keys = _key_headers()
+        for column in frame.columns:
+            if column not in keys:
+                frame[column] = frame[column].astype("category")
     else:
-        try:
-            text = _decode(path.read_bytes())
-        except UnicodeDecodeError as exc:
-            raise ValueError(
-                "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
-            ) from exc
-        first_line = text.split("\n", 1)[0]
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding) as f:
+            first_line = f.readline()
         sep = "\t" if "\t" in first_line and "," not in first_line else ","
+        header = [h.strip() for h in first_line.rstrip("\r\n").split(sep)]
+        keys = _key_headers()
+        # dtype by position: headers may carry stray spaces that read_csv keeps
+        dtypes = {i: (object if name in keys else "category") for i, name in enumerate(header)}
         try:
-            frame = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
-            )
+            frame = pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes, na_filter=False,
+                                skip_blank_lines=False)
         except pd.errors.ParserError as exc:
             raise ValueError(f"CSV 格式错误（{exc}）") from exc
         except pd.errors.EmptyDataError:
             return pd.DataFrame({"_row": []})
         frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.fillna("")
-    frame["_row"] = range(2, len(frame) + 2)
-    data_columns = [c for c in frame.columns if c != "_row"]
-    if data_columns:
-        blank = (frame[data_columns].astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1)
-        frame = frame[~blank]
-    return frame.reset_index(drop=True)
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame[~_blank_rows(frame)].reset_index(drop=True)
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or spaces; plain-text columns are only looked at on candidates."""
+    columns = frame.columns.drop("_row")
+    blank = np.ones(len(frame), dtype=bool)
+    plain = []
+    for column in columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            codes, uniques = _codes(frame[column])
+            blank &= (uniques == "").to_numpy()[codes]
+        else:
+            plain.append(column)
+    for column in plain:
+        candidates = np.flatnonzero(blank)
+        values = frame[column].iloc[candidates].fillna("").astype(str).str.strip()
+        blank[candidates] = (values == "").to_numpy()
+    return blank
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's index into the column's distinct values, and those values stripped of spaces."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        uniques = pd.Series(column.cat.categories, dtype=object)
+    else:
+        codes, distinct = pd.factorize(column, use_na_sentinel=False)
+        uniques = pd.Series(distinct, dtype=object)
+    return codes, uniques.fillna("").astype(str).str.strip()
 
 
 def find_ledger(data_dir: Path, stem: str) -> list[Path]:
@@ -239,18 +302,19 @@ def find_ledger(data_dir: Path, stem: str) -> list[Path]:
 
 
 class _Collector:
-    def __init__(self, file: str):
+    def __init__(self, file: str, row_numbers: np.ndarray):
         self.file = file
+        self.row_numbers = row_numbers
         self.problems: list[Problem] = []
 
-    def rows(self, frame: pd.DataFrame, mask: pd.Series, column: str, message, rule: str | None = None):
-        """Report every row where `mask` holds; `message(value_row)` says what is wrong."""
-        bad = frame[mask]
-        for _, row in bad.head(_MAX_PER_COLUMN).iterrows():
-            self.problems.append(Problem(message(row), self.file, int(row["_row"]), column, rule))
-        if len(bad) > _MAX_PER_COLUMN:
+    def rows(self, mask, column: str, message: Callable[[int], str], rule: str | None = None) -> None:
+        """Report every row where `mask` holds; `message(position)` says what is wrong there."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for pos in positions[:_MAX_PER_COLUMN]:
+            self.problems.append(Problem(message(int(pos)), self.file, int(self.row_numbers[pos]), column, rule))
+        if len(positions) > _MAX_PER_COLUMN:
             self.problems.append(
-                Problem(f"另有 {len(bad) - _MAX_PER_COLUMN} 行有同样的问题", self.file, None, column, rule)
+                Problem(f"另有 {len(positions) - _MAX_PER_COLUMN} 行有同样的问题", self.file, None, column, rule)
             )
 
 
@@ -262,127 +326,119 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 
 
 def _validate_column(
-    frame: pd.DataFrame, col: Column, out: _Collector, typed: dict[str, pd.Series]
+    frame: pd.DataFrame, col: Column, out: _Collector, typed: dict[str, object]
 ) -> None:
-    if col.header not in frame.columns:
+    n = len(frame)
+    if col.header in frame.columns:
+        codes, uniques = _codes(frame[col.header])
+        if col.default is not None:
+            uniques = uniques.mask(uniques == "", col.default)
+    else:
         if col.required:
             out.problems.append(Problem(f"缺少必需的列「{col.header}」", out.file))
-        text = pd.Series(col.default or "", index=frame.index, dtype=object)
-    else:
-        text = frame[col.header].astype(str).str.strip()
-        if col.default is not None:
-            text = text.mask(text == "", col.default)
-    empty = text == ""
+        codes, uniques = np.zeros(n, dtype=np.int64), pd.Series([col.default or ""], dtype=object)
+
+    def value(pos: int) -> str:
+        return uniques.iat[codes[pos]]
+
+    def per_row(flags: pd.Series) -> np.ndarray:
+        return flags.to_numpy(dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+    empty_u = uniques == ""
     if not col.may_be_empty and col.header in frame.columns:
-        out.rows(frame, empty, col.header, lambda r: "不能为空")
+        out.rows(per_row(empty_u), col.header, lambda pos: "不能为空")
 
     if col.kind == "date":
-        parsed = _parse_dates(text)
-        bad = parsed.isna() & ~empty
-        out.rows(frame, bad, col.header,
-                 lambda r: f"“{text[r.name]}”不是有效日期，应为 YYYY-MM-DD，例如 2017-03-05")
-        typed[col.name] = parsed
+        parsed = _parse_dates(uniques)
+        out.rows(per_row(parsed.isna() & ~empty_u), col.header,
+                 lambda pos: f"“{value(pos)}”不是有效日期，应为 YYYY-MM-DD，例如 2017-03-05")
+        typed[col.name] = pd.DatetimeIndex(parsed).take(codes) if len(codes) else pd.DatetimeIndex([])
     elif col.kind in ("count", "amount"):
-        clean = text.str.translate(_FULL_WIDTH).str.replace(",", "", regex=False)
+        clean = uniques.str.translate(_FULL_WIDTH).str.replace(",", "", regex=False)
         pattern = r"^\d+$" if col.kind == "count" else r"^\d+(?:\.\d+)?$"
-        well_formed = clean.str.fullmatch(pattern)
+        well_formed = clean.str.fullmatch(pattern).fillna(False).astype(bool)
         number = pd.to_numeric(clean.where(well_formed), errors="coerce")
         if col.kind == "count":
-            bad = ~empty & (~well_formed | (number <= 0))
-            out.rows(frame, bad, col.header, lambda r: f"“{text[r.name]}”不是正整数")
-            typed[col.name] = number.fillna(0).astype("int64")
+            bad = ~empty_u & (~well_formed | (number <= 0))
+            out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是正整数")
+            typed[col.name] = number.fillna(0).astype("int64").to_numpy()[codes]
         else:
-            bad = ~empty & ~well_formed
-            out.rows(frame, bad, col.header, lambda r: f"“{text[r.name]}”不是非负金额（元），例如 120.50")
-            typed[col.name] = number.fillna(0.0).astype("float64")
+            out.rows(per_row(~empty_u & ~well_formed), col.header,
+                     lambda pos: f"“{value(pos)}”不是非负金额（元），例如 120.50")
+            typed[col.name] = number.fillna(0.0).astype("float64").to_numpy()[codes]
     elif col.kind == "enum":
         values, aliases = _allowed(col.vocab)
-        mapping = {v: v for v in values} | aliases
-        canonical = text.map(mapping)
-        bad = canonical.isna() & ~empty
+        canonical = uniques.map({v: v for v in values} | aliases)
         allowed = _allowed_text(col.vocab, values)
-        out.rows(frame, bad, col.header, lambda r: f"“{text[r.name]}”不是允许的值；允许的值：{allowed}")
-        typed[col.name] = canonical.fillna("").astype(object)
+        out.rows(per_row(canonical.isna() & ~empty_u), col.header,
+                 lambda pos: f"“{value(pos)}”不是允许的值；允许的值：{allowed}")
+        categories = ["", *values]
+        mapped = canonical.fillna("").map({c: i for i, c in enumerate(categories)}).to_numpy(dtype=np.int64)
+        typed[col.name] = pd.Categorical.from_codes(mapped[codes] if n else [], categories=categories)
     elif col.kind == "channels":
         values, _ = _allowed(col.vocab)
-        # Few distinct combinations even in huge ledgers: validate each once, then map.
-        sets = {u: [p.strip() for p in u.split("、") if p.strip()] for u in text.unique()}
-        unknown = {u: [p for p in parts if p not in values] for u, parts in sets.items()}
-        bad = text.map(lambda u: bool(unknown[u])) & ~empty
+        parts = [[p.strip() for p in u.split("、") if p.strip()] for u in uniques]
+        unknown = ["、".join(p for p in ps if p not in values) for ps in parts]
         allowed = "、".join(values)
-        out.rows(frame, bad, col.header,
-                 lambda r: f"渠道“{'、'.join(unknown[text[r.name]])}”不是允许的值；允许的值：{allowed}"
-                 "（多个渠道用“、”分隔）")
-        typed[col.name] = text
+        out.rows(per_row(pd.Series([bool(u) for u in unknown]) & ~empty_u), col.header,
+                 lambda pos: f"渠道“{unknown[codes[pos]]}”不是允许的值；允许的值：{allowed}（多个渠道用“、”分隔）")
         for channel in values:
-            typed[f"{col.name}.{channel}"] = text.map({u: channel in p for u, p in sets.items()}).astype(bool)
+            typed[f"{col.name}.{channel}"] = per_row(pd.Series([channel in ps for ps in parts], dtype=bool))
     else:
-        typed[col.name] = text.astype(object)
+        typed[col.name] = uniques.to_numpy()[codes] if n else np.array([], dtype=object)
         if col.kind == "key":
-            dup = text.duplicated(keep="first") & ~empty
+            dup = pd.Series(codes).duplicated(keep="first").to_numpy() & ~per_row(empty_u)
             if dup.any():
-                first = frame["_row"].groupby(text).transform("min")
-                out.rows(frame, dup, col.header,
-                         lambda r: f"编号“{text[r.name]}”重复（第{int(first[r.name])}行已有）")
+                first = pd.Series(out.row_numbers).groupby(codes).transform("min").to_numpy()
+                out.rows(dup, col.header, lambda pos: f"编号“{value(pos)}”重复（第{int(first[pos])}行已有）")
 
 
-def _cross_checks(stem: str, frame: pd.DataFrame, t: pd.DataFrame, out: _Collector) -> None:
+def _cross_checks(stem: str, t: pd.DataFrame, out: _Collector) -> None:
     """Rules between columns of one row (spec/ledgers.md)."""
     if stem == "requests":
-        has_outcome, has_reply = t["outcome"] != "", t["replied"].notna()
-        out.rows(frame, has_outcome & ~has_reply, "答复日期",
-                 lambda r: "已填写办理结果，但答复日期为空（两者应同时填写或同时为空）")
-        out.rows(frame, ~has_outcome & has_reply, "办理结果",
-                 lambda r: "已填写答复日期，但办理结果为空（两者应同时填写或同时为空）")
-        out.rows(frame, t["replied"] < t["received"], "答复日期", lambda r: "答复日期早于收到日期")
-        customary = set(vocabulary()["惯例办理结果"].values)
-        is_customary = t["outcome"].isin(customary)
-        reply_year = t["replied"].dt.year
-        out.rows(frame, has_outcome & is_customary & (reply_year >= 2019), "办理结果",
-                 lambda r: f"“{t.at[r.name, 'outcome']}”是2018年及以前的办理结果，"
+        has_outcome, has_reply = (t["outcome"] != "").to_numpy(), t["replied"].notna().to_numpy()
+        out.rows(has_outcome & ~has_reply, "答复日期",
+                 lambda pos: "已填写办理结果，但答复日期为空（两者应同时填写或同时为空）")
+        out.rows(~has_outcome & has_reply, "办理结果",
+                 lambda pos: "已填写答复日期，但办理结果为空（两者应同时填写或同时为空）")
+        out.rows(t["replied"] < t["received"], "答复日期", lambda pos: "答复日期早于收到日期")
+        is_customary = t["outcome"].isin(vocabulary()["惯例办理结果"].values).to_numpy()
+        reply_year = t["replied"].dt.year.to_numpy()
+        out.rows(has_outcome & is_customary & (reply_year >= 2019), "办理结果",
+                 lambda pos: f"“{t['outcome'].iat[pos]}”是2018年及以前的办理结果，"
                  "2019年起答复的申请应使用现行年报模板表三的行名（如“予以公开”“不予公开/属于国家秘密”）")
-        out.rows(frame, has_outcome & ~is_customary & (reply_year <= 2018), "办理结果",
-                 lambda r: f"“{t.at[r.name, 'outcome']}”是2019年起的办理结果，"
+        out.rows(has_outcome & ~is_customary & (reply_year <= 2018), "办理结果",
+                 lambda pos: f"“{t['outcome'].iat[pos]}”是2019年起的办理结果，"
                  "2018年及以前答复的申请应使用惯例办理结果（如“同意公开”“属于已主动公开范围”）")
     elif stem == "appeals":
-        has_result, has_close = t["result"] != "", t["closed"].notna()
-        out.rows(frame, has_result & ~has_close, "结案日期", lambda r: "已填写结果，但结案日期为空")
-        out.rows(frame, ~has_result & has_close, "结果", lambda r: "已填写结案日期，但结果为空")
-        out.rows(frame, t["closed"] < t["filed"], "结案日期", lambda r: "结案日期早于立案日期")
+        has_result, has_close = (t["result"] != "").to_numpy(), t["closed"].notna().to_numpy()
+        out.rows(has_result & ~has_close, "结案日期", lambda pos: "已填写结果，但结案日期为空")
+        out.rows(~has_result & has_close, "结果", lambda pos: "已填写结案日期，但结果为空")
+        out.rows(t["closed"] < t["filed"], "结案日期", lambda pos: "结案日期早于立案日期")
     elif stem == "documents":
-        out.rows(frame, t["repealed"] < t["issued"], "废止日期", lambda r: "废止日期早于印发日期")
+        out.rows(t["repealed"] < t["issued"], "废止日期", lambda pos: "废止日期早于印发日期")
     elif stem == "items":
-        out.rows(frame, t["cancelled"] < t["established"], "取消日期", lambda r: "取消日期早于设立日期")
+        out.rows(t["cancelled"] < t["established"], "取消日期", lambda pos: "取消日期早于设立日期")
 
 
 def empty_ledger(stem: str) -> pd.DataFrame:
     """The typed frame of a ledger with no records."""
-    typed = {}
-    for col in LEDGERS[stem].columns:
-        if col.kind == "date":
-            typed[col.name] = pd.Series([], dtype="datetime64[ns]")
-        elif col.kind == "count":
-            typed[col.name] = pd.Series([], dtype="int64")
-        elif col.kind == "amount":
-            typed[col.name] = pd.Series([], dtype="float64")
-        else:
-            typed[col.name] = pd.Series([], dtype=object)
-        if col.kind == "channels":
-            for channel in _allowed(col.vocab)[0]:
-                typed[f"{col.name}.{channel}"] = pd.Series([], dtype=bool)
-    return pd.DataFrame(typed)
+    raw = pd.DataFrame({c.header: pd.Series([], dtype=object) for c in LEDGERS[stem].columns})
+    raw["_row"] = np.array([], dtype=np.int64)
+    return parse_ledger(stem, raw, f"{stem}.csv")[0]
 
 
 def parse_ledger(stem: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Validate a raw ledger (strings and `_row`) and return it typed, with every problem found."""
-    out = _Collector(file)
-    typed: dict[str, pd.Series] = {"_row": frame["_row"]}
+    """Validate a raw ledger (text columns and `_row`) and return it typed, with every problem found."""
+    frame = frame.reset_index(drop=True)
+    out = _Collector(file, frame["_row"].to_numpy())
+    typed: dict[str, object] = {"_row": frame["_row"].to_numpy()}
     for col in LEDGERS[stem].columns:
         _validate_column(frame, col, out, typed)
-    result = pd.DataFrame(typed, index=frame.index)
+    result = pd.DataFrame(typed)
     if not out.problems:
-        _cross_checks(stem, frame, result, out)
-    return result.reset_index(drop=True), out.problems
+        _cross_checks(stem, result, out)
+    return result, out.problems
 
 
 def load_ledger(data_dir: Path, stem: str) -> tuple[pd.DataFrame, str | None, list[Problem]]:
