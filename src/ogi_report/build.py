@@ -17,12 +17,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-import nbformat
 import yaml
 
-from .ledgers import LEDGERS
 from .problems import InputError, Problem
 
 PACKAGE_DIR = Path(__file__).parent
@@ -45,9 +44,12 @@ class BuildResult:
 
 
 def data_inputs(data_dir: Path, year: int) -> list[Path]:
-    """The files a report of `year` is computed from: agency.yaml, the ledgers, the year folder."""
-    files = [data_dir / "agency.yaml"]
-    files += [p for stem in LEDGERS for p in (data_dir / f"{stem}.csv", data_dir / f"{stem}.xlsx")]
+    """The files a report of `year` is computed from: agency.yaml, the ledgers, the year folder.
+
+    Every .csv and .xlsx beside agency.yaml counts as a ledger (a stray one only costs a rebuild); this
+    keeps the no-change check free of the pandas import that the ledger definitions need.
+    """
+    files = [data_dir / "agency.yaml", *data_dir.glob("*.csv"), *data_dir.glob("*.xlsx")]
     year_dir = data_dir / str(year)
     if year_dir.is_dir():
         files += [p for p in year_dir.rglob("*") if p.is_file()]
@@ -68,17 +70,29 @@ def inputs_hash(data_dir: Path, year: int) -> str:
     return hash_files(data_inputs(data_dir, year), data_dir)
 
 
-def _code_files() -> Iterator[Path]:
-    for pattern in ("*.py", "*.yaml", "*.j2", "*.json", "*.css"):
-        yield from PACKAGE_DIR.rglob(pattern)
+@cache
+def code_hash() -> str:
+    """The package's code and templates, hashed once per process."""
+    patterns = ("*.py", "*.yaml", "*.j2", "*.json", "*.css")
+    return hash_files((p for pattern in patterns for p in PACKAGE_DIR.rglob(pattern)), PACKAGE_DIR)
 
 
 def build_hash(data_dir: Path, year: int, notebook: Path) -> str:
     """Everything a build depends on: its data, the notebook, the package and its templates."""
     digest = hashlib.sha256(inputs_hash(data_dir, year).encode())
     digest.update(notebook.read_bytes())
-    digest.update(hash_files(_code_files(), PACKAGE_DIR).encode())
+    digest.update(code_hash().encode())
     return digest.hexdigest()
+
+
+def _destination(data_dir: Path, year: int, out_root: str | Path) -> Path:
+    return Path(out_root).resolve() / data_dir.name / str(year)
+
+
+def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) -> bool:
+    """Whether outputs/<agency>/<year>/ was built from exactly these inputs, code and notebook."""
+    stamp = _destination(data_dir, year, out_root) / STAMP
+    return data_dir.is_dir() and stamp.is_file() and stamp.read_text().strip() == build_hash(data_dir, year, notebook)
 
 
 def preflight() -> None:
@@ -125,7 +139,7 @@ def _kernel_manager_class():
     return ThisPythonKernelManager
 
 
-def execute(notebook: Path, workdir: Path, parameters: dict) -> nbformat.NotebookNode:
+def execute(notebook: Path, workdir: Path, parameters: dict):
     """Run the notebook with papermill in `workdir`; a failing cell becomes a BuildError in Chinese."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -147,7 +161,7 @@ def execute(notebook: Path, workdir: Path, parameters: dict) -> nbformat.Noteboo
     raise AssertionError("unreachable")
 
 
-def _clean(nb: nbformat.NotebookNode) -> None:
+def _clean(nb) -> None:
     """Drop what varies from run to run (timings, papermill's absolute paths) from the executed notebook."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -189,18 +203,19 @@ def build(
     force: bool = False,
 ) -> BuildResult:
     """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv)."""
+    import nbformat
+
     from .export import ReportHTMLExporter, ReportPDFExporter
     from .report import load_report
 
     data_dir, notebook = Path(data_dir).resolve(), Path(notebook).resolve()
     if not notebook.is_file():
         raise BuildError(f"找不到笔记本 {notebook}；请在项目根目录运行，或用 --notebook 指定")
-    slug = data_dir.name
-    dest = Path(out_root).resolve() / slug / str(year)
-    stamp = build_hash(data_dir, year, notebook) if data_dir.is_dir() else ""
-    if not force and stamp and (dest / STAMP).is_file() and (dest / STAMP).read_text().strip() == stamp:
+    slug, dest = data_dir.name, _destination(data_dir, year, out_root)
+    if not force and up_to_date(data_dir, year, out_root, notebook):
         return BuildResult(slug, year, dest, skipped=True)
     report = load_report(data_dir, year)  # InputError lists every problem before any work
+    stamp = build_hash(data_dir, year, notebook)
     preflight()
 
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -262,6 +277,17 @@ def build_many(
 
     A failing report does not stop the others: its exception is yielded in place of a result.
     """
+    notebook = Path(notebook).resolve()
+    stale = []
+    for run in runs:  # judged here, so that an all-unchanged batch starts no worker process at all
+        if not force and up_to_date(run.data_dir.resolve(), run.year, out_root, notebook):
+            yield run, BuildResult(run.data_dir.name, run.year, _destination(run.data_dir, run.year, out_root),
+                                   skipped=True)
+        else:
+            stale.append(run)
+    runs = stale
+    if not runs:
+        return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     if jobs == 1:
         for run in runs:
