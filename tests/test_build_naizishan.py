@@ -97,7 +97,7 @@ def test_html_reads_like_the_published_report(built):
     text = _squash(_text(html))
     for sentence in PUBLISHED_SENTENCES:
         assert _squash(sentence) in text, sentence
-    assert html.count('src="data:image/svg+xml;base64,') == 2  # 图解: by month and by channel
+    assert html.count('src="data:image/png;base64,') == 2  # 图解: by month and by channel
     assert "<h2>七、存在问题及工作打算</h2>" in html and "<h2>附：图解</h2>" in html
 
 

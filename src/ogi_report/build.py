@@ -14,8 +14,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,18 +96,23 @@ def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) 
     return data_dir.is_dir() and stamp.is_file() and stamp.read_text().strip() == build_hash(data_dir, year, notebook)
 
 
+FONT_FIX = "sudo apt-get install -y fonts-noto-cjk fontconfig"
+
+
 def preflight() -> None:
     """Fail early, with the exact fix, when the machine lacks what the PDF or the charts need."""
-    from . import charts
-
     try:
         import weasyprint  # noqa: F401  (loads pango through cffi)
     except OSError as exc:
         raise BuildError(f"WeasyPrint 无法加载系统库 pango（{exc}）。请先安装：{PANGO_FIX}") from exc
     try:
-        charts.setup()
-    except charts.FontMissingError as exc:
-        raise BuildError(str(exc)) from exc
+        families = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True,
+                                  timeout=30).stdout
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        families = ""
+    missing = [f for f in ("Noto Serif CJK SC", "Noto Sans CJK SC") if f not in families]
+    if missing:
+        raise BuildError(f"未找到简体中文字体 {'、'.join(missing)}，PDF 和图表无法正确显示中文。请先安装：{FONT_FIX}")
 
 
 def _kernel_manager_class():
@@ -139,26 +145,45 @@ def _kernel_manager_class():
     return ThisPythonKernelManager
 
 
-def execute(notebook: Path, workdir: Path, parameters: dict):
-    """Run the notebook with papermill in `workdir`; a failing cell becomes a BuildError in Chinese."""
+def start_kernel(workdir: Path):
+    """Launch the kernel now (it takes a second to boot) and return its manager; see `execute`."""
+    from jupyter_core.utils import run_sync
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    # IPC socket files live in Jupyter's runtime folder; relative ones would land in the outputs.
+    ip = str(runtime / f"ogi-report-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    km = _kernel_manager_class()(kernel_name="python3", ip=ip)
+    run_sync(km.start_kernel)(cwd=str(workdir))
+    return km
+
+
+def stop_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def execute(notebook: Path, workdir: Path, parameters: dict, km=None):
+    """Run the notebook with papermill in `workdir`, on the kernel of `km` if one was started already;
+    a failing cell becomes a BuildError in Chinese."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    attempts = 2  # many kernels started at once can rarely clash on a ZMQ port (papermill #511)
-    for attempt in range(attempts):
-        try:
-            return papermill.execute_notebook(
-                str(notebook), None, parameters=parameters, cwd=str(workdir), progress_bar=False,
-                kernel_name="python3", kernel_manager_class=_kernel_manager_class(), log_output=False,
-            )
-        except PapermillExecutionError as exc:
-            raise BuildError(
-                f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}"
-            ) from exc
-        except RuntimeError as exc:
-            if attempt + 1 == attempts or "kernel" not in str(exc).lower():
-                raise BuildError(f"无法启动笔记本内核：{exc}") from exc
-    raise AssertionError("unreachable")
+    try:
+        return papermill.execute_notebook(
+            str(notebook), None, parameters=parameters, cwd=str(workdir), progress_bar=False,
+            kernel_name="python3", kernel_manager_class=_kernel_manager_class(), km=km, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise BuildError(
+            f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}"
+        ) from exc
+    except RuntimeError as exc:  # the kernel died or never answered
+        raise BuildError(f"笔记本内核运行失败：{exc}") from exc
 
 
 def _clean(nb) -> None:
@@ -183,6 +208,12 @@ def _publish(tmp: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _prepare() -> None:
+    """Check the machine and warm the exporters' imports (nbconvert, WeasyPrint)."""
+    preflight()
+    from . import export  # noqa: F401
+
+
 def _remove_abandoned(folder: Path, year: int) -> None:
     """Delete temporary folders left by killed builds (their process is gone), not by running ones."""
     for tmp in folder.glob(f".{year}.building-*-*"):
@@ -203,29 +234,41 @@ def build(
     force: bool = False,
 ) -> BuildResult:
     """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv)."""
-    import nbformat
-
-    from .export import ReportHTMLExporter, ReportPDFExporter
-    from .report import load_report
-
     data_dir, notebook = Path(data_dir).resolve(), Path(notebook).resolve()
     if not notebook.is_file():
         raise BuildError(f"找不到笔记本 {notebook}；请在项目根目录运行，或用 --notebook 指定")
     slug, dest = data_dir.name, _destination(data_dir, year, out_root)
     if not force and up_to_date(data_dir, year, out_root, notebook):
         return BuildResult(slug, year, dest, skipped=True)
-    report = load_report(data_dir, year)  # InputError lists every problem before any work
     stamp = build_hash(data_dir, year, notebook)
-    preflight()
-
+    created = not dest.parent.exists()
     dest.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(dest.parent, year)
     tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
+    # The kernel boots while the input is validated here; bad input stops it at once, before any work.
+    km = start_kernel(tmp)
     try:
+        from .report import load_report
+
+        report = load_report(data_dir, year)  # InputError lists every problem
         # Relative to the output folder, so that no machine path lands in the outputs.
         parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": "."}
-        nb = execute(notebook, tmp, parameters)
+        # The machine check and the exporters' imports run beside the kernel, which mostly waits: they
+        # overlap on separate cores. A missing font or library is the error reported, whatever the kernel
+        # made of it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            prepared = pool.submit(_prepare)
+            try:
+                nb = execute(notebook, tmp, parameters, km)
+            except BuildError:
+                prepared.result()
+                raise
+            prepared.result()
+        import nbformat
+
+        from .export import ReportHTMLExporter, ReportPDFExporter
+
         _clean(nb)
         nb.metadata["ogi_report"] = {"title": report.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
@@ -238,7 +281,10 @@ def build(
         (tmp / STAMP).write_text(stamp + "\n")
         _publish(tmp, dest)
     finally:
+        stop_kernel(km)
         shutil.rmtree(tmp, ignore_errors=True)
+        if created and not any(dest.parent.iterdir()):
+            dest.parent.rmdir()
     return BuildResult(slug, year, dest, warnings=tuple(report.warnings))
 
 

@@ -12,18 +12,22 @@ import html
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import charts, checks
+from . import checks
 from .figures import TOTAL, Figures, compute, in_year, proactive_figures, request_figures
 from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
 from .tables import Table, all_tables, document_list, section_table
+
+if TYPE_CHECKING:
+    from .charts import Chart
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
@@ -113,7 +117,7 @@ class Report:
             parts.append(_ENV.get_template("appendix.html.j2").render(table=table))
         return Fragment("\n".join(parts))
 
-    def charts(self) -> list[charts.Chart]:
+    def charts(self) -> list[Chart]:
         return summary_charts(self)
 
     def illustrated(self) -> Fragment:
@@ -152,9 +156,11 @@ def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:
     return names
 
 
-def summary_charts(report: Report) -> list[charts.Chart]:
+def summary_charts(report: Report) -> list[Chart]:
     """图解: proactive disclosure by month and channel; for the national templates also applications by
     applicant type and by outcome, and the trend over every year the ledgers cover."""
+    from . import charts  # matplotlib only where charts are drawn, not for validation or `check`
+
     year, f = report.year, report.figures
     proactive = report.data.ledgers["proactive"]
     months = proactive.loc[in_year(proactive["date"], year), "date"].dt.month.value_counts()
