@@ -147,9 +147,8 @@ def _kernel_manager_class():
 
 def start_kernel(workdir: Path):
     """Launch the kernel now (it takes a second to boot) and return its manager; see `execute`."""
-    from jupyter_core.utils import run_sync
-
     from jupyter_core.paths import jupyter_runtime_dir
+    from jupyter_core.utils import run_sync
 
     runtime = Path(jupyter_runtime_dir())
     runtime.mkdir(parents=True, exist_ok=True)
