@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -150,3 +151,38 @@ def test_unchanged_inputs_are_not_rebuilt(built, capsys):
 def test_check_command_passes_on_the_seed(capsys):
     assert main(["check", str(DATA), "--year", "2017"]) == 0
     assert "0 个错误" in capsys.readouterr().out
+
+
+def test_every_character_has_a_glyph_in_the_sc_fonts(built):
+    """No glyph drawn as a box: every character of the report exists in the Noto CJK SC faces used."""
+    from fontTools.ttLib import TTCollection
+
+    from ogi_report.build import preflight
+
+    preflight()
+    text = set(_text((built / "report.html").read_text(encoding="utf-8"))) - set("\n\r\t ")
+    for family in ("Noto Serif CJK SC", "Noto Sans CJK SC"):
+        path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True).stdout
+        face = next(f for f in TTCollection(path).fonts if f["name"].getDebugName(1) == family)
+        cmap = face.getBestCmap()
+        missing = sorted(c for c in text if ord(c) not in cmap)
+        assert missing == [], (family, missing)
+
+
+def test_notebook_runs_top_to_bottom_with_its_defaults(built, tmp_path):
+    """As an analyst runs it in JupyterLab: no parameters injected, from the notebooks folder."""
+    import papermill
+
+    from ogi_report.build import start_kernel, stop_kernel
+
+    shutil.copytree(DATA, tmp_path / "data" / "naizishan")
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, tmp_path / "notebooks" / NOTEBOOK.name)
+    km = start_kernel(tmp_path / "notebooks")
+    try:
+        papermill.execute_notebook(str(tmp_path / "notebooks" / NOTEBOOK.name), None, cwd=str(tmp_path / "notebooks"),
+                                   progress_bar=False, km=km)
+    finally:
+        stop_kernel(km)
+    written = tmp_path / "outputs" / "naizishan" / "2017" / "figures.csv"
+    assert written.read_bytes() == (built / "figures.csv").read_bytes()

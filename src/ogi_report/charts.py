@@ -75,7 +75,7 @@ PRINT_DPI = 200
 def _finish(fig: Figure, title: str) -> Chart:
     # Figure without pyplot: no global figure registry, no GUI backend, nothing to close.
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PRINT_DPI, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=PRINT_DPI, metadata={"Software": None})
     png = buffer.getvalue()
     width_px = int.from_bytes(png[16:20], "big")  # IHDR width
     return Chart(title, png, width_px / PRINT_DPI * 25.4)
@@ -92,7 +92,7 @@ def bar_chart(
     """A titled bar chart with each bar's value written on it."""
     setup()
     height = max(2.6, 0.42 * len(labels) + 1.0) if horizontal else 3.0
-    fig = Figure(figsize=(6.4, height))
+    fig = Figure(figsize=(6.4, height), layout="constrained")  # one draw, unlike bbox_inches="tight"
     ax = fig.subplots()
     colors = [_PALETTE[i % len(_PALETTE)] for i in range(len(labels))] if horizontal else _PALETTE[0]
     if horizontal:
@@ -111,7 +111,7 @@ def bar_chart(
 def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
     """Several series over the years, one line each, with a legend."""
     setup()
-    fig = Figure(figsize=(6.4, 3.2))
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = fig.subplots()
     for i, (name, values) in enumerate(series.items()):
         ax.plot(list(x), list(values), marker="o", color=_PALETTE[i % len(_PALETTE)], label=name)

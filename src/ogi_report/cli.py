@@ -46,13 +46,18 @@ def _runs(args: argparse.Namespace) -> list[Run]:
     return runs
 
 
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total)
+    return f"[{'█' * filled}{'░' * (width - filled)}] {done}/{total}"
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     runs = _runs(args)
     failures = []
     for done, (run, result) in enumerate(
         build_many(runs, args.out, args.notebook, args.force, args.jobs), start=1
     ):
-        progress = f"[{done}/{len(runs)}]"
+        progress = _bar(done, len(runs))
         if isinstance(result, Exception):
             failures.append((run, result))
             print(f"{progress} 失败  {run.label}", flush=True)
