@@ -91,7 +91,7 @@ def test_i7_a_typed_number_contradicting_the_tables_is_an_error(agency):
 def test_i7_agreeing_numbers_pass(agency):
     report = _report(agency, "全年共收到申请2件，其中予以公开2件，占{{ 予以公开占比 }}%。")
     assert report.problems == []
-    assert "占100%" in report._prose["总体情况"]
+    assert "占100%" in report.filled_prose["总体情况"]
 
 
 def test_c1_late_publication_is_a_warning(agency):
@@ -113,3 +113,13 @@ def test_check_command_reports_rule_ids_and_exit_status(agency, capsys):
     assert main(["check", str(folder), "--year", "2021"]) == 1
     out = capsys.readouterr().out
     assert "[I7]" in out and "[C1]" in out and "1 个错误，1 个警告" in out
+
+
+def test_names_command_lists_names_even_while_the_prose_has_errors(agency, capsys):
+    from ogi_report.cli import main
+
+    folder = agency({"requests": "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2021-03-01,自然人,予以公开,2021-03-10\n"},
+                    {2021: "发布日期: 2022-01-20\n"}, {2021: {"总体情况": "收到{{ 新收申请 }}件。"}})
+    assert main(["names", str(folder), "--year", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert "{{ 本年新收申请数 }}\t1" in out and "{{ 予以公开占比 }}\t100" in out

@@ -28,7 +28,6 @@ from .problems import InputError, Problem
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_NOTEBOOK = Path("notebooks/annual_report.ipynb")
 STAMP = ".inputs.sha256"
-PANGO_FIX = "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"
 
 
 class BuildError(Exception):
@@ -96,23 +95,14 @@ def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) 
     return data_dir.is_dir() and stamp.is_file() and stamp.read_text().strip() == build_hash(data_dir, year, notebook)
 
 
-FONT_FIX = "sudo apt-get install -y fonts-noto-cjk fontconfig"
-
-
 def preflight() -> None:
     """Fail early, with the exact fix, when the machine lacks what the PDF or the charts need."""
+    from . import system
+
     try:
-        import weasyprint  # noqa: F401  (loads pango through cffi)
-    except OSError as exc:
-        raise BuildError(f"WeasyPrint 无法加载系统库 pango（{exc}）。请先安装：{PANGO_FIX}") from exc
-    try:
-        families = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True,
-                                  timeout=30).stdout
-    except (FileNotFoundError, subprocess.TimeoutExpired):
-        families = ""
-    missing = [f for f in ("Noto Serif CJK SC", "Noto Sans CJK SC") if f not in families]
-    if missing:
-        raise BuildError(f"未找到简体中文字体 {'、'.join(missing)}，PDF 和图表无法正确显示中文。请先安装：{FONT_FIX}")
+        system.check()
+    except system.MissingSystemPackage as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def _kernel_manager_class():

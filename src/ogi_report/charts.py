@@ -19,8 +19,9 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .system import FONT_FIX
+
 CJK_FAMILY = "Noto Sans CJK SC"
-FONT_FIX = "sudo apt-get install -y fonts-noto-cjk"
 _PALETTE = ["#b22222", "#d9822b", "#3b6ea5", "#4a8f5c", "#7a5c99", "#8c8c8c", "#c2a14d"]
 
 

@@ -140,7 +140,7 @@ def prose_numbers(report: Report) -> list[Problem]:
     matchers = [(re.compile(p), v) for p, v in phrases.items()]
     problems = []
     for stem, (file, _) in report.data.narrative.items():
-        text = report._prose.get(stem, "")
+        text = report.filled_prose.get(stem, "")
         for match in pattern.finditer(text):
             stated = float(match.group(2))
             actual = next(v for rx, v in matchers if rx.fullmatch(match.group(1)))

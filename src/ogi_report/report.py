@@ -53,16 +53,16 @@ class Report:
         self.figures: Figures = compute(data.ledgers, data.year_facts.facts, self.year)
         self.names = prose_names(self.format, self.figures, self.year)
         self.problems: list[Problem] = checks.run(self)
-        self._prose: dict[str, str] = {}
+        self.filled_prose: dict[str, str] = {}  # narrative stem → Markdown with figures filled in
         prose_problems: list[Problem] = []
         for stem, (file, text) in data.narrative.items():
-            self._prose[stem], found = fill(text, self.names, file)
+            self.filled_prose[stem], found = fill(text, self.names, file)
             prose_problems.extend(found)
         for section in self.format.sections:
             if section.statement:
                 statement, found = fill(section.statement, self.names, f"formats/{self.format.id}")
-                self._prose[section.narrative] = "\n\n".join(
-                    p for p in (self._prose.get(section.narrative, ""), statement) if p)
+                self.filled_prose[section.narrative] = "\n\n".join(
+                    p for p in (self.filled_prose.get(section.narrative, ""), statement) if p)
                 prose_problems.extend(found)
         self.problems += prose_problems + checks.prose_numbers(self)
 
@@ -96,7 +96,7 @@ class Report:
         return Fragment(_ENV.get_template("header.html.j2").render(report=self, preamble=preamble))
 
     def prose(self, stem: str) -> str:
-        return to_html(self._prose.get(stem, ""))
+        return to_html(self.filled_prose.get(stem, ""))
 
     def tables(self) -> list[Table]:
         return all_tables(self.format, self.figures)
