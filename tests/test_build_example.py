@@ -114,3 +114,24 @@ def test_example_data_is_exactly_what_the_generator_writes(tmp_path):
     assert list(differences(compared)) == []
     assert sorted(p.name for p in (tmp_path / "params" / "example").iterdir()) == [
         f"{y}.yaml" for y in range(2019, 2026)]
+
+
+def test_ledger_edited_after_last_years_report_is_caught(outputs, tmp_path, capsys):
+    """I5 against the published figures.csv: a 2021 application back-dated into 2020 after publication."""
+    import shutil
+
+    from ogi_report.cli import main
+
+    data = tmp_path / "example"
+    shutil.copytree(ROOT / "data" / "example", data)
+    out = tmp_path / "out"
+    (out / "example" / "2020").mkdir(parents=True)
+    shutil.copy(outputs[2020] / "figures.csv", out / "example" / "2020" / "figures.csv")
+    with (data / "requests.csv").open("a", encoding="utf-8") as f:
+        f.write("YSQ2020-999,2020-12-30,商业企业,网络,,,\n")  # pending since 2020: carried into 2021
+    assert main(["check", str(data), "--year", "2021", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "[I5]" in printed and "「商业企业」列" in printed and "2020/figures.csv" in printed
+    assert main(["build", str(data), "--year", "2021", "--out", str(out),
+                 "--notebook", str(ROOT / "notebooks" / "annual_report.ipynb")]) == 1
+    assert not (out / "example" / "2021").exists()

@@ -221,8 +221,13 @@ def build(
     out_root: str | Path = "outputs",
     notebook: str | Path = DEFAULT_NOTEBOOK,
     force: bool = False,
+    against_previous: bool = True,
 ) -> BuildResult:
-    """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv)."""
+    """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv).
+
+    With `against_previous`, this year's carry-over must match last year's figures.csv in the outputs
+    (I5); a batch that rebuilds last year too turns it off, the old file being about to be replaced.
+    """
     data_dir, notebook = Path(data_dir).resolve(), Path(notebook).resolve()
     if not notebook.is_file():
         raise BuildError(f"找不到笔记本 {notebook}；请在项目根目录运行，或用 --notebook 指定")
@@ -241,6 +246,12 @@ def build(
         from .report import load_report
 
         report = load_report(data_dir, year)  # InputError lists every problem
+        from .checks import i5_published
+
+        previous = dest.parent / str(year - 1) / "figures.csv"
+        drift = i5_published(report.format, report.figures, previous) if against_previous else []
+        if drift:
+            raise InputError(drift)
         # Relative to the output folder, so that no machine path lands in the outputs.
         parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": "."}
         # The machine check and the exporters' imports run beside the kernel, which mostly waits: they
@@ -300,8 +311,8 @@ def runs_from_params(paths: Iterable[Path]) -> list[Run]:
     return runs
 
 
-def _build_one(run: Run, out_root: str, notebook: str, force: bool) -> BuildResult:
-    return build(run.data_dir, run.year, out_root, notebook, force)
+def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool) -> BuildResult:
+    return build(run.data_dir, run.year, out_root, notebook, force, against_previous)
 
 
 def build_many(
@@ -323,16 +334,24 @@ def build_many(
     runs = stale
     if not runs:
         return
+    rebuilt = {(run.data_dir.resolve(), run.year) for run in runs}
+
+    def against_previous(run: Run) -> bool:
+        return (run.data_dir.resolve(), run.year - 1) not in rebuilt
+
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     if jobs == 1:
         for run in runs:
             try:
-                yield run, build(run.data_dir, run.year, out_root, notebook, force)
+                yield run, build(run.data_dir, run.year, out_root, notebook, force, against_previous(run))
             except Exception as exc:  # reported per report by the caller
                 yield run, exc
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_build_one, run, str(out_root), str(notebook), force): run for run in runs}
+        futures = {
+            pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run)): run
+            for run in runs
+        }
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()

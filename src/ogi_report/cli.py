@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="只校验台账和计算结果，列出全部问题")
     c.add_argument("data_dir", type=Path)
     c.add_argument("--year", type=int, required=True)
+    c.add_argument("--out", type=Path, default=Path("outputs"),
+                   help="输出根文件夹：与上一年已发布的 figures.csv 核对结转数（默认 outputs）")
 
     n = sub.add_parser("names", help="列出正文中可以引用的数字名称及其本年数值")
     n.add_argument("data_dir", type=Path)
@@ -78,6 +80,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import i5_published
     from .ledgers import load_agency_data
     from .report import Report
 
@@ -90,11 +93,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"提示：以下台账不存在，相应数字按 0 计：{'、'.join(f'{stem}.csv' for stem in missing)}")
     report = Report(data)
-    for problem in report.problems:
+    previous = args.out / args.data_dir.resolve().name / str(args.year - 1) / "figures.csv"
+    problems = report.problems + i5_published(report.format, report.figures, previous)
+    for problem in problems:
         print(problem)
-    errors = len(report.errors)
+    errors = sum(not p.warning for p in problems)
     print(f"输入哈希（报告 HTML 中 ogi-report-inputs-sha256 的值）：{inputs_hash(args.data_dir, args.year)}")
-    print(f"{data.agency.name} {args.year}年：{errors} 个错误，{len(report.warnings)} 个警告")
+    print(f"{data.agency.name} {args.year}年：{errors} 个错误，{len(problems) - errors} 个警告")
     return 1 if errors else 0
 
 
