@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,13 @@ def make_agency(
         for stem, text in files.items():
             (folder / str(year) / "narrative" / f"{stem}.md").write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def chart_cache(tmp_path_factory):
+    """Charts are cached in a folder of the test session, never in the user's ~/.cache."""
+    os.environ["OGI_REPORT_CHART_CACHE"] = str(tmp_path_factory.mktemp("chart-cache"))
+    return Path(os.environ["OGI_REPORT_CHART_CACHE"])
 
 
 @pytest.fixture

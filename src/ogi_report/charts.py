@@ -4,22 +4,33 @@ Fonts are set once, by explicit family name, because a generic family may resolv
 the Noto CJK collection. Charts are PNG at print resolution (200 dpi at their printed width) rather than
 SVG: WeasyPrint draws glyph-path SVG about ten times slower, and a PNG needs no font on the reader's
 side. PNG metadata (the matplotlib version) is dropped, so the same figures give the same bytes.
+
+Because a chart is a pure function of its data, finished PNGs are kept in a content-addressed cache
+(~/.cache/ogi-report/charts; OGI_REPORT_CHART_CACHE names another folder, or `off`): a rebuild whose
+charts did not change needs neither matplotlib's import nor its rendering, a second of every build.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import html
 import io
-from collections.abc import Sequence
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .system import FONT_FIX
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 CJK_FAMILY = "Noto Sans CJK SC"
 _PALETTE = ["#b22222", "#d9822b", "#3b6ea5", "#4a8f5c", "#7a5c99", "#8c8c8c", "#c2a14d"]
@@ -31,6 +42,8 @@ class FontMissingError(RuntimeError):
 
 def _register_cjk_fonts() -> None:
     """Make the Noto CJK collections known to matplotlib even when its font cache predates them."""
+    from matplotlib import font_manager
+
     if any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
         return
     for path in font_manager.findSystemFonts(fontext="ttc") + font_manager.findSystemFonts(fontext="otf"):
@@ -41,6 +54,8 @@ def _register_cjk_fonts() -> None:
 
 
 def setup() -> None:
+    import matplotlib
+
     _register_cjk_fonts()
     matplotlib.rcParams.update({
         "font.family": [CJK_FAMILY, "DejaVu Sans"],
@@ -73,13 +88,57 @@ class Chart:
 PRINT_DPI = 200
 
 
+def cache_dir() -> Path | None:
+    setting = os.environ.get("OGI_REPORT_CHART_CACHE", "")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ogi-report" / "charts"
+
+
+@functools.cache
+def _code_version() -> str:
+    """What else the pixels depend on: this module's code and matplotlib's version."""
+    return hashlib.sha256(Path(__file__).read_bytes() + version("matplotlib").encode()).hexdigest()
+
+
+def cached(render: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Serve a chart from the cache when the same data was drawn before by the same code."""
+
+    @functools.wraps(render)
+    def chart(title: str, *args, **kw) -> Chart:
+        folder = cache_dir()
+        if folder is None:
+            return render(title, *args, **kw)
+        spec = json.dumps([render.__name__, title, args, kw, _code_version()], ensure_ascii=False,
+                          default=lambda o: o.tolist() if hasattr(o, "tolist") else list(o))
+        path = folder / f"{hashlib.sha256(spec.encode()).hexdigest()}.png"
+        if path.is_file():
+            return _chart(title, path.read_bytes())
+        made = render(title, *args, **kw)
+        try:  # best effort: a read-only home only loses the speed-up
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as f:
+                f.write(made.png)
+            os.replace(f.name, path)
+        except OSError:
+            pass
+        return made
+
+    return chart
+
+
+def _chart(title: str, png: bytes) -> Chart:
+    width_px = int.from_bytes(png[16:20], "big")  # from the PNG's IHDR chunk
+    return Chart(title, png, width_px / PRINT_DPI * 25.4)
+
+
 def _finish(fig: Figure, title: str) -> Chart:
     # Figure without pyplot: no global figure registry, no GUI backend, nothing to close.
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=PRINT_DPI, metadata={"Software": None})
-    png = buffer.getvalue()
-    width_px = int.from_bytes(png[16:20], "big")  # IHDR width
-    return Chart(title, png, width_px / PRINT_DPI * 25.4)
+    return _chart(title, buffer.getvalue())
 
 
 def _annotate(ax: Axes, bars, horizontal: bool = False) -> None:
@@ -87,10 +146,13 @@ def _annotate(ax: Axes, bars, horizontal: bool = False) -> None:
     ax.margins(x=0.12) if horizontal else ax.margins(y=0.15)
 
 
+@cached
 def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[float], *, unit: str, horizontal: bool = False
 ) -> Chart:
     """A titled bar chart with each bar's value written on it."""
+    from matplotlib.figure import Figure
+
     setup()
     height = max(2.6, 0.42 * len(labels) + 1.0) if horizontal else 3.0
     fig = Figure(figsize=(6.4, height), layout="constrained")  # one draw, unlike bbox_inches="tight"
@@ -109,8 +171,11 @@ def bar_chart(
     return _finish(fig, title)
 
 
+@cached
 def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
     """Several series over the years, one line each, with a legend."""
+    from matplotlib.figure import Figure
+
     setup()
     fig = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = fig.subplots()

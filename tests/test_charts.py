@@ -1,0 +1,40 @@
+"""Charts: deterministic PNG bytes, titled in Chinese, and a cache that needs no matplotlib on a hit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from ogi_report import charts
+
+ARGS = ("2021年主动公开政府信息按月分布", [f"{m}月" for m in range(1, 13)], list(range(12)))
+
+
+def test_same_data_same_bytes_and_the_cache_serves_identical_bytes(monkeypatch, tmp_path):
+    monkeypatch.setenv("OGI_REPORT_CHART_CACHE", "off")
+    first = charts.bar_chart(*ARGS, unit="条")
+    again = charts.bar_chart(*ARGS, unit="条")
+    assert first.png == again.png and first.png.startswith(b"\x89PNG")
+    monkeypatch.setenv("OGI_REPORT_CHART_CACHE", str(tmp_path))
+    stored = charts.bar_chart(*ARGS, unit="条")
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    assert charts.bar_chart(*ARGS, unit="条").png == stored.png == first.png
+    assert charts.bar_chart(*ARGS, unit="件").png != first.png  # other data, other chart
+
+
+def test_html_is_an_embedded_titled_image():
+    chart = charts.bar_chart("<b>标题</b>", ["甲"], [1], unit="件")
+    html = chart.html()
+    assert 'alt="&lt;b&gt;标题&lt;/b&gt;"' in html and 'src="data:image/png;base64,' in html
+    assert 150 < chart.width_mm < 175  # printed at 200 dpi within the A4 text width
+
+
+def test_a_cache_hit_does_not_import_matplotlib(tmp_path):
+    env = {**os.environ, "OGI_REPORT_CHART_CACHE": str(tmp_path)}
+    code = ("import sys; from ogi_report import charts; "
+            f"charts.bar_chart({ARGS[0]!r}, {ARGS[1]!r}, {ARGS[2]!r}, unit='条'); "
+            "print('matplotlib' in sys.modules)")
+    outputs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+               for _ in range(2)]
+    assert [o.strip() for o in outputs] == ["True", "False"]
