@@ -2,8 +2,8 @@
 
 Measures: one full report (execute + HTML + PDF) against the floor (an empty parameterized notebook
 through the same papermill → HTML → PDF chain), with the chart cache warm and off; the batch of every
-report in params/ sequentially against in parallel; the no-change rebuild; large ledgers (1,000,000 requests, 10,000,000 decisions,
-a 200,000-row .xlsx) with peak memory. Writes the results table into bench/README.md.
+report in params/ sequentially against in parallel; the no-change rebuild; large ledgers (1,000,000
+requests, 10,000,000 decisions, a 200,000-row .xlsx) with peak memory. Writes the results table into bench/README.md.
 
 Run from the project root: python bench/run.py [--repeat 5] [--quick]
 """

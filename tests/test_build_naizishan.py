@@ -142,6 +142,12 @@ def test_failed_build_leaves_previous_outputs_intact(built, tmp_path):
     assert [p.name for p in (out / "naizishan").iterdir()] == ["2017"]  # no temporary folder left
 
 
+def test_missing_ledgers_are_named_in_the_build_log(tmp_path, capsys):
+    assert main(["build", str(DATA), "--year", "2017", "--out", str(tmp_path), "--notebook", str(NOTEBOOK)]) == 0
+    out = capsys.readouterr().out
+    assert "以下台账不存在，相应数字按 0 计：decisions.csv、fees.csv" in out
+
+
 def test_unchanged_inputs_are_not_rebuilt(built, capsys):
     out = built.parent.parent
     assert main(["build", str(DATA), "--year", "2017", "--out", str(out), "--notebook", str(NOTEBOOK)]) == 0

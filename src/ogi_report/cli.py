@@ -66,6 +66,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             continue
         state = "未变化，跳过" if result.skipped else "已生成"
         print(f"{progress} {state}  {run.label} → {result.output}", flush=True)
+        if result.missing_ledgers:
+            names = "、".join(f"{stem}.csv" for stem in result.missing_ledgers)
+            print(f"    提示：以下台账不存在，相应数字按 0 计：{names}", flush=True)
         for warning in result.warnings:
             print(f"    {warning}", flush=True)
     if failures:
