@@ -199,11 +199,12 @@ def _publish(tmp: Path, dest: Path) -> None:
 
 
 def _prepare() -> None:
-    """Check the machine, import the exporters and load WeasyPrint's fonts, all while the kernel runs."""
-    preflight()
-    from . import export
+    """Check the machine and import the exporters (nbconvert, WeasyPrint) while the kernel runs.
 
-    export.warm_up()
+    Loading WeasyPrint's fonts here too was measured (bench/run.py): no gain for one report, and a loss
+    in parallel batches, where no core is idle."""
+    preflight()
+    from . import export  # noqa: F401
 
 
 def _remove_abandoned(folder: Path, year: int) -> None:

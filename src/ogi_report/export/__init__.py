@@ -80,18 +80,6 @@ class ReportPDFExporter(ReportHTMLExporter):
         return html_to_pdf(html), resources
 
 
-def warm_up() -> None:
-    """Render a tiny page in the report's fonts, so that WeasyPrint's one-time font loading (most of a
-    cold PDF render) happens while the kernel still works, not after it."""
-    css = (TEMPLATES / "ogi_report" / "report.css").read_text(encoding="utf-8")
-    html_to_pdf(
-        f'<html lang="zh-CN"><head><style>{css}</style></head><body><main class="ogi-report">'
-        '<header class="ogi-title"><h1>年度报告</h1></header><h2>一、总体情况</h2><p>正文</p>'
-        '<table class="ogi-table"><tr><th class="head">表头</th><td class="number">1</td></tr></table>'
-        "</main></body></html>"
-    )
-
-
 def html_to_pdf(html: str) -> bytes:
     """Print report HTML with WeasyPrint; the identifier is derived from the content (reproducible)."""
     import hashlib
