@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
 import pandas as pd
 from markupsafe import Markup
 
@@ -24,15 +23,11 @@ from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
-from .tables import Table, all_tables, document_list, section_table
+from .tables import TEMPLATES, Table, all_tables, document_list, section_table
 
 if TYPE_CHECKING:
     from .charts import Chart
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -92,8 +87,8 @@ class Report:
                 "电子邮箱": agency.email, "年度": self.year, "各部分": "，".join(self.format.parts),
             }
             # Jinja with autoescape: agency.yaml text is escaped like any other input.
-            preamble = Markup(_ENV.from_string(self.format.preamble).render(values))
-        return Fragment(_ENV.get_template("header.html.j2").render(report=self, preamble=preamble))
+            preamble = Markup(TEMPLATES.from_string(self.format.preamble).render(values))
+        return Fragment(TEMPLATES.get_template("header.html.j2").render(report=self, preamble=preamble))
 
     def prose(self, stem: str) -> str:
         return to_html(self.filled_prose.get(stem, ""))
@@ -105,7 +100,7 @@ class Report:
         parts = []
         for section in self.format.sections:
             table = section_table(self.format, section, self.figures)
-            parts.append(_ENV.get_template("section.html.j2").render(
+            parts.append(TEMPLATES.get_template("section.html.j2").render(
                 section=section, prose=self.prose(section.narrative), table=table))
         return Fragment("\n".join(parts))
 
@@ -114,7 +109,7 @@ class Report:
         parts = []
         if "本年制发规范性文件目录" in self.data.year_facts.appendices:
             table = document_list(self.data.ledgers["documents"], self.year)
-            parts.append(_ENV.get_template("appendix.html.j2").render(table=table))
+            parts.append(TEMPLATES.get_template("appendix.html.j2").render(table=table))
         return Fragment("\n".join(parts))
 
     def charts(self) -> list[Chart]:
@@ -122,7 +117,7 @@ class Report:
 
     def illustrated(self) -> Fragment:
         """The 图解 part: every chart under one heading."""
-        return Fragment(_ENV.get_template("charts.html.j2").render(charts=self.charts()))
+        return Fragment(TEMPLATES.get_template("charts.html.j2").render(charts=self.charts()))
 
     def figure_records(self) -> pd.DataFrame:
         records = [r for t in self.tables() for r in t.records]

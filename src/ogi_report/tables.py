@@ -8,7 +8,6 @@ This module does not compute figures; it looks them up by measure name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import jinja2
 import pandas as pd
@@ -46,22 +45,20 @@ class Table:
     records: list[Record] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # <col> classes, for widths
 
-    def number(self, figures: Figures, measure: str, row: str, column: str) -> Cell:
+    def number(self, figures: Figures, measure: str, row: str, column: str, colspan: int = 1) -> Cell:
         value = figures[measure]
         self.records.append(Record(self.title, row, column, value))
-        return Cell(format_number(value), kind="number")
+        return Cell(format_number(value), colspan=colspan, kind="number")
 
     def html(self) -> str:
-        return _template().render(table=self)
+        return TEMPLATES.get_template("table.html.j2").render(table=self)
 
 
-@cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("table.html.j2")
+# The one Jinja environment of the report's HTML fragments; autoescape on: ledger text is untrusted.
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("ogi_report", "templates"), autoescape=True, trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def indicator_table(section: Section, figures: Figures) -> Table:
@@ -90,8 +87,7 @@ def active_table(fmt: Format, section: Section, figures: Figures) -> Table:
         for row in block.rows:
             cells = [Cell(row.label)]
             for header, measure, span in zip(block.header[1:], row.measures, spans, strict=True):
-                cell = table.number(figures, measure, row.label, header)
-                cells.append(Cell(cell.text, colspan=span, kind="number"))
+                cells.append(table.number(figures, measure, row.label, header, colspan=span))
             table.body.append(cells)
     return table
 
