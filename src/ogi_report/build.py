@@ -198,13 +198,21 @@ def _publish(tmp: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _prepare() -> None:
-    """Check the machine and import the exporters (nbconvert, WeasyPrint) while the kernel runs.
+def _prepare():
+    """Check the machine, and make the exporters and compile their templates, while the kernel runs.
 
     Loading WeasyPrint's fonts here too was measured (bench/run.py): no gain for one report, and a loss
-    in parallel batches, where no core is idle."""
+    in parallel batches, where no core is idle. Compiling the templates is work moved, not added."""
+    import nbformat
+
+    from .export import ReportHTMLExporter, ReportPDFExporter
+
     preflight()
-    from . import export  # noqa: F401
+    html, pdf = ReportHTMLExporter(), ReportPDFExporter()
+    empty = nbformat.v4.new_notebook()
+    html.from_notebook_node(empty)
+    ReportHTMLExporter.from_notebook_node(pdf, empty)  # the PDF exporter's HTML half only
+    return html, pdf
 
 
 def _remove_abandoned(folder: Path, year: int) -> None:
@@ -268,17 +276,15 @@ def build(
             except BuildError:
                 prepared.result()
                 raise
-            prepared.result()
+            html_exporter, pdf_exporter = prepared.result()
         import nbformat
-
-        from .export import ReportHTMLExporter, ReportPDFExporter
 
         _clean(nb)
         nb.metadata["ogi_report"] = {"title": report.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
-        html, _ = ReportHTMLExporter().from_notebook_node(nb)
+        html, _ = html_exporter.from_notebook_node(nb)
         (tmp / "report.html").write_text(html, encoding="utf-8")
-        pdf, _ = ReportPDFExporter().from_notebook_node(nb)
+        pdf, _ = pdf_exporter.from_notebook_node(nb)
         (tmp / "report.pdf").write_bytes(pdf)
         if not (tmp / "figures.csv").is_file():
             raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
