@@ -65,28 +65,24 @@ def test_trial_format_other_handling_sums_its_three_items(agency):
     assert f["requests.replied.其他处理.自然人"] == 2
 
 
-def test_appeals_pending_across_years_and_closed_next_year(agency):
-    text = ("编号,类型,立案日期,结案日期,结果\n"
-            "F1,行政复议,2020-11-01,2021-02-01,纠正\n"
-            "F2,行政诉讼（未经复议直接起诉）,2021-05-01,,\n"
-            "F3,行政诉讼（复议后起诉）,2021-06-01,2021-12-31,维持\n"
-            "F4,行政复议,2019-01-01,2020-12-31,维持\n")  # closed before 2021: not counted
-    f2020 = figures(agency, {"appeals": text}, 2020)
+APPEALS = ("编号,类型,立案日期,结案日期,结果\n"
+           "F1,行政复议,2020-11-01,2021-02-01,纠正\n"
+           "F2,行政诉讼（未经复议直接起诉）,2021-05-01,,\n"
+           "F3,行政诉讼（复议后起诉）,2021-06-01,2021-12-31,维持\n"
+           "F4,行政复议,2019-01-01,2020-12-31,维持\n")
+
+
+def test_appeals_pending_at_year_end_then_counted_in_the_year_they_close(agency):
+    f2020 = figures(agency, {"appeals": APPEALS}, 2020)
     assert f2020["appeals.行政复议.尚未审结"] == 1  # F1 still open on 31 Dec 2020
-    assert f2020["appeals.行政复议.维持"] == 1
+    assert f2020["appeals.行政复议.维持"] == 1  # F4 closed on 31 Dec 2020
     assert f2020["appeals.行政复议.总计"] == 2
-
-
-def test_appeals_counted_in_the_year_they_close(agency):
-    text = ("编号,类型,立案日期,结案日期,结果\n"
-            "F1,行政复议,2020-11-01,2021-02-01,纠正\n"
-            "F2,行政诉讼（未经复议直接起诉）,2021-05-01,,\n"
-            "F3,行政诉讼（复议后起诉）,2021-06-01,2021-12-31,维持\n")
-    f = figures(agency, {"appeals": text}, 2021)
-    assert f["appeals.行政复议.纠正"] == 1
-    assert f["appeals.行政诉讼（未经复议直接起诉）.尚未审结"] == 1
-    assert f["appeals.行政诉讼（复议后起诉）.维持"] == 1
-    assert f["appeals.行政诉讼.总计"] == 2
+    f2021 = figures(agency, {"appeals": APPEALS}, 2021)
+    assert f2021["appeals.行政复议.纠正"] == 1  # F1 closed in 2021
+    assert f2021["appeals.行政复议.总计"] == 1  # F4 closed before 2021: not counted
+    assert f2021["appeals.行政诉讼（未经复议直接起诉）.尚未审结"] == 1
+    assert f2021["appeals.行政诉讼（复议后起诉）.维持"] == 1
+    assert f2021["appeals.行政诉讼.总计"] == 2
 
 
 def test_documents_issued_repealed_and_in_force(agency):
