@@ -123,3 +123,13 @@ def test_names_command_lists_names_even_while_the_prose_has_errors(agency, capsy
     assert main(["names", str(folder), "--year", "2021"]) == 0
     out = capsys.readouterr().out
     assert "{{ 本年新收申请数 }}\t1" in out and "{{ 予以公开占比 }}\t100" in out
+
+
+def test_report_yaml_can_name_the_format(agency):
+    folder = agency({"requests": "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2021-03-01,自然人,其他处理/其他,2021-03-10\n"},
+                    {2021: '发布日期: 2022-01-20\n格式: "2019"\n'})
+    report = Report(load_agency_data(folder, 2021))
+    assert report.format.id == "2019"
+    table3 = report.figure_records().query("table == '三、收到和处理政府信息公开申请情况'")
+    assert len(table3) == 23 * 7
+    assert table3.query("row == '其他处理' and column == '自然人'")["value"].tolist() == ["1"]
