@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .figures import TOTAL, Figures, compute
+from .figures import TOTAL, Figures, document_figures, request_figures
 from .formats import Format
 from .narrative import format_number
 from .problems import Problem
@@ -137,7 +137,8 @@ def run(report: Report) -> list[Problem]:
     fmt, f = report.format, report.figures
     problems = i4(f) + c1(report)
     if fmt.requests is not None:
-        previous = compute(report.data.ledgers, {}, report.year - 1)
+        ledgers, year = report.data.ledgers, report.year - 1
+        previous = request_figures(ledgers["requests"], year) | document_figures(ledgers["documents"], year)
         problems += o1(fmt, f) + i1(fmt, f) + i2(fmt, f) + i3(fmt, f) + i5(fmt, f, previous) + i6(f, previous)
     return problems
 

@@ -167,6 +167,8 @@ def _allowed_text(vocab: str, values: tuple[str, ...]) -> str:
 # 10-million-row ledger load in seconds and little memory. Unique keys (编号) are read as plain text.
 
 _CHUNK = 1 << 20
+_ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order; GB18030 is a superset of GBK
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def detect_encoding(path: Path) -> str:
@@ -176,9 +178,9 @@ def detect_encoding(path: Path) -> str:
     """
     with path.open("rb") as f:
         head = f.read(4)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(_UTF16_BOMS):
         return "utf-16"
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in _ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
             with path.open("rb") as f:
@@ -195,12 +197,14 @@ def detect_encoding(path: Path) -> str:
 
 def _decode(raw: bytes) -> str:
     """Decode a small text file (YAML, Markdown) by the same rules as the ledgers."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(_UTF16_BOMS):
         return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
+    for encoding in _ENCODINGS[:-1]:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode(_ENCODINGS[-1])
 
 
 def _cell_text(value: object) -> str:
