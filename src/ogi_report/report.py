@@ -11,6 +11,7 @@ import csv
 import html
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
-from .tables import TEMPLATES, Table, all_tables, document_list, section_table
+from .tables import TEMPLATES, Table, document_list, section_table
 
 if TYPE_CHECKING:
     from .charts import Chart
@@ -93,13 +94,18 @@ class Report:
     def prose(self, stem: str) -> str:
         return to_html(self.filled_prose.get(stem, ""))
 
+    @cached_property
+    def section_tables(self) -> dict[str, Table | None]:
+        """Each section's table, built once for the page and for figures.csv alike."""
+        return {s.heading: section_table(self.format, s, self.figures) for s in self.format.sections}
+
     def tables(self) -> list[Table]:
-        return all_tables(self.format, self.figures)
+        return [t for t in self.section_tables.values() if t is not None]
 
     def body(self) -> Fragment:
         parts = []
         for section in self.format.sections:
-            table = section_table(self.format, section, self.figures)
+            table = self.section_tables[section.heading]
             parts.append(TEMPLATES.get_template("section.html.j2").render(
                 section=section, prose=self.prose(section.narrative), table=table))
         return Fragment("\n".join(parts))

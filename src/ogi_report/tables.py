@@ -205,7 +205,3 @@ def section_table(fmt: Format, section: Section, figures: Figures) -> Table | No
         "appeals": lambda: appeals_table(fmt, section, figures),
     }
     return builders[section.table]() if section.table else None
-
-
-def all_tables(fmt: Format, figures: Figures) -> list[Table]:
-    return [t for s in fmt.sections if (t := section_table(fmt, s, figures)) is not None]

@@ -12,7 +12,7 @@ from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from traitlets import default
+from traitlets import Bool, default
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVED_TAGS = {"parameters", "injected-parameters", "hide"}
@@ -35,21 +35,11 @@ class ReportHTMLExporter(HTMLExporter):
     def _extra_template_paths_default(self) -> list[str]:
         return [str(TEMPLATES)]  # so that the PDF template can extend 'ogi_report/index.html.j2'
 
-    @default("exclude_input")
-    def _exclude_input_default(self) -> bool:
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_markdown")
-    def _exclude_markdown_default(self) -> bool:
-        return True
+    # Only cell outputs reach the report: no code, no prompts, no analyst's Markdown notes.
+    exclude_input = Bool(True).tag(config=True)
+    exclude_input_prompt = Bool(True).tag(config=True)
+    exclude_output_prompt = Bool(True).tag(config=True)
+    exclude_markdown = Bool(True).tag(config=True)
 
     def __init__(self, **kw: Any):
         super().__init__(**kw)
