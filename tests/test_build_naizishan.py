@@ -148,6 +148,21 @@ def test_missing_ledgers_are_named_in_the_build_log(tmp_path, capsys):
     assert "以下台账不存在，相应数字按 0 计：decisions.csv、fees.csv" in out
 
 
+def test_a_notebook_without_the_problem_list_cell_still_builds(built, tmp_path, capsys):
+    """The run's summary travels in that cell's output; without it the build checks the input itself."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells = [c for c in nb.cells if "problem_list" not in c.source]
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    assert main(["build", str(DATA), "--year", "2017", "--out", str(tmp_path), "--notebook", str(edited)]) == 0
+    assert "以下台账不存在，相应数字按 0 计：decisions.csv、fees.csv" in capsys.readouterr().out
+    output = tmp_path / "naizishan" / "2017"
+    assert (output / "figures.csv").read_bytes() == (built / "figures.csv").read_bytes()
+    assert "<title>奶子山街2017年政府信息公开工作年度报告</title>" in (output / "report.html").read_text(encoding="utf-8")
+
+
 def test_unchanged_inputs_are_not_rebuilt(built, capsys):
     out = built.parent.parent
     assert main(["build", str(DATA), "--year", "2017", "--out", str(out), "--notebook", str(NOTEBOOK)]) == 0

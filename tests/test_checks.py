@@ -133,3 +133,23 @@ def test_report_yaml_can_name_the_format(agency):
     table3 = report.figure_records().query("table == '三、收到和处理政府信息公开申请情况'")
     assert len(table3) == 23 * 7
     assert table3.query("row == '其他处理' and column == '自然人'")["value"].tolist() == ["1"]
+
+
+def test_the_problem_list_cell_carries_the_run_summary_for_the_build(agency):
+    """What the build reads from the executed notebook instead of loading the ledgers a second time."""
+    import nbformat
+
+    from ogi_report.summary import find_summary
+
+    report = _report(agency, "", published="2022-02-01")
+    bundle = report.problem_list()._repr_mimebundle_()
+    assert "C1" in bundle["text/html"]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("report.problem_list()", outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)])]
+    again = nbformat.reads(nbformat.writes(nb), as_version=4)
+    summary = find_summary(again)
+    assert summary == report.summary()
+    assert summary.title == "测试街2021年政府信息公开工作年度报告" and summary.format_id == report.format.id
+    assert [p.rule for p in summary.warnings] == ["C1"]
+    assert set(summary.missing_ledgers) == set(report.data.missing_ledgers()) and summary.missing_ledgers

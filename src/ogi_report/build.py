@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .problems import InputError, Problem
+from .summary import RunSummary, find_summary
 
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_NOTEBOOK = Path("notebooks/annual_report.ipynb")
@@ -32,6 +33,14 @@ STAMP = ".inputs.sha256"
 
 class BuildError(Exception):
     """A build that could not finish; the message is for the user, in Chinese."""
+
+
+class NotebookError(BuildError):
+    """A cell of the notebook raised `ename`."""
+
+    def __init__(self, message: str, ename: str):
+        super().__init__(message)
+        self.ename = ename
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,18 @@ def start_kernel(workdir: Path):
     return km
 
 
+def kill_kernel(km) -> None:
+    """Signal the kernel to exit now, without waiting: `stop_kernel` at the end then finds it gone
+    instead of polling for it (a tenth of a second). Both run on this thread's event loop, the one the
+    kernel's sockets belong to."""
+    import signal
+
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.signal_kernel)(signal.SIGKILL)
+
+
 def stop_kernel(km) -> None:
     from jupyter_core.utils import run_sync
 
@@ -169,8 +190,8 @@ def execute(notebook: Path, workdir: Path, parameters: dict, km=None):
             kernel_name="python3", kernel_manager_class=_kernel_manager_class(), km=km, log_output=False,
         )
     except PapermillExecutionError as exc:
-        raise BuildError(
-            f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}"
+        raise NotebookError(
+            f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}", exc.ename
         ) from exc
     except RuntimeError as exc:  # the kernel died or never answered
         raise BuildError(f"笔记本内核运行失败：{exc}") from exc
@@ -252,51 +273,67 @@ def build(
     _remove_abandoned(dest.parent, year)
     tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
-    # The kernel boots while the input is validated here; bad input stops it at once, before any work.
+    # The kernel validates the input and computes the figures; this process never loads a ledger on
+    # the way to a good report. The machine check and the exporters' imports run beside the kernel.
     km = start_kernel(tmp)
+    side = ThreadPoolExecutor(max_workers=1)
     try:
-        from .report import load_report
-
-        report = load_report(data_dir, year)  # InputError lists every problem
-        from .checks import i5_published
-
-        previous = dest.parent / str(year - 1) / "figures.csv"
-        drift = i5_published(report.format, report.figures, previous) if against_previous else []
-        if drift:
-            raise InputError(drift)
+        # The machine check and the exporters' imports run beside the kernel, which does the real work.
+        prepared = side.submit(_prepare)
         # Relative to the output folder, so that no machine path lands in the outputs.
         parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": "."}
-        # The machine check and the exporters' imports run beside the kernel, which mostly waits: they
-        # overlap on separate cores. A missing font or library is the error reported, whatever the kernel
-        # made of it.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            prepared = pool.submit(_prepare)
-            try:
-                nb = execute(notebook, tmp, parameters, km)
-            except BuildError:
-                prepared.result()
-                raise
-            html_exporter, pdf_exporter = prepared.result()
+        try:
+            nb = execute(notebook, tmp, parameters, km)
+        except NotebookError as exc:
+            prepared.result()  # a missing font or library is the error to report first
+            if exc.ename == "InputError":
+                _load_here(data_dir, year)  # raises it again, with each problem's file, row and column
+            raise
+        finally:
+            kill_kernel(km)
+        html_exporter, pdf_exporter = prepared.result()
+        if not (tmp / "figures.csv").is_file():
+            raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
+        summary = find_summary(nb) or _load_here(data_dir, year).summary()
+        if against_previous:
+            _check_against_published(summary, tmp / "figures.csv", dest.parent / str(year - 1) / "figures.csv")
         import nbformat
 
         _clean(nb)
-        nb.metadata["ogi_report"] = {"title": report.title, "inputs_sha256": inputs_hash(data_dir, year)}
+        nb.metadata["ogi_report"] = {"title": summary.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
         html, _ = html_exporter.from_notebook_node(nb)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         pdf, _ = pdf_exporter.from_notebook_node(nb)
         (tmp / "report.pdf").write_bytes(pdf)
-        if not (tmp / "figures.csv").is_file():
-            raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
         (tmp / STAMP).write_text(stamp + "\n")
         _publish(tmp, dest)
     finally:
+        side.shutdown()
         stop_kernel(km)
         shutil.rmtree(tmp, ignore_errors=True)
         if created and not any(dest.parent.iterdir()):
             dest.parent.rmdir()
-    return BuildResult(slug, year, dest, warnings=tuple(report.warnings),
-                       missing_ledgers=tuple(report.data.missing_ledgers()))
+    return BuildResult(slug, year, dest, warnings=summary.warnings, missing_ledgers=summary.missing_ledgers)
+
+
+def _load_here(data_dir: Path, year: int):
+    """Load and check the input in this process: for the errors' details, or when the notebook's
+    problem-list cell (which carries the run's summary) was removed."""
+    from .report import load_report
+
+    return load_report(data_dir, year)
+
+
+def _check_against_published(summary: RunSummary, figures_csv: Path, previous_csv: Path) -> None:
+    """I5 against last year's figures.csv in the outputs, from the figures this run published."""
+    from .formats import get_format
+    from .published import carried_in, i5_published
+
+    fmt = get_format(summary.format_id)
+    drift = i5_published(fmt, carried_in(fmt, figures_csv), previous_csv)
+    if drift:
+        raise InputError(drift)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,7 @@ figures; C1 compares the publication date with the deadline. Checks only read a 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from .figures import TOTAL, Figures, document_figures, request_figures
 from .formats import Format
@@ -90,24 +87,6 @@ def i5(fmt: Format, f: Figures, previous: Figures) -> list[Problem]:
             problems.append(Problem(
                 f"「{col.label}」列：本年上年结转（{format_number(now)}）"
                 f"不等于上一年结转下年度继续办理（{format_number(before)}）", rule="I5"))
-    return problems
-
-
-def i5_published(fmt: Format, f: Figures, previous_csv: Path) -> list[Problem]:
-    """I5 against last year's *published* figures.csv: catches ledgers edited after that report came out."""
-    if fmt.requests is None or not previous_csv.is_file():
-        return []
-    published = pd.read_csv(previous_csv, dtype=str, encoding="utf-8-sig")
-    carried = published[published["row"] == "四、结转下年度继续办理"]
-    values = dict(zip(carried["column"], pd.to_numeric(carried["value"]), strict=True))
-    problems = []
-    for col in fmt.requests.column_leaves():
-        now = f[f"requests.carried_in.{col.key}"]
-        if col.label in values and not _close(now, values[col.label]):
-            problems.append(Problem(
-                f"「{col.label}」列：本年上年结转（{format_number(now)}）不等于上一年已发布报告"
-                f"（{previous_csv.parent.name}/figures.csv）的结转下年度继续办理（{format_number(values[col.label])}）；"
-                "上一年的申请台账在报告发布后被修改过", rule="I5"))
     return problems
 
 

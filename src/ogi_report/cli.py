@@ -83,8 +83,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import i5_published
     from .ledgers import load_agency_data
+    from .published import CARRIED_IN, i5_published
     from .report import Report
 
     try:
@@ -97,7 +97,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"提示：以下台账不存在，相应数字按 0 计：{'、'.join(f'{stem}.csv' for stem in missing)}")
     report = Report(data)
     previous = args.out / args.data_dir.resolve().name / str(args.year - 1) / "figures.csv"
-    problems = report.problems + i5_published(report.format, report.figures, previous)
+    fmt, f = report.format, report.figures
+    carried = {c.label: f[f"{CARRIED_IN}.{c.key}"] for c in fmt.requests.column_leaves()} if fmt.requests else {}
+    problems = report.problems + i5_published(fmt, carried, previous)
     for problem in problems:
         print(problem)
     errors = sum(not p.warning for p in problems)

@@ -24,6 +24,7 @@ from .formats import Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
+from .summary import MIMETYPE, RunSummary
 from .tables import TEMPLATES, Table, document_list, section_table
 
 if TYPE_CHECKING:
@@ -39,6 +40,16 @@ class Fragment:
 
     def _repr_html_(self) -> str:
         return self.markup
+
+
+@dataclass(frozen=True)
+class ProblemList(Fragment):
+    """The problem list as HTML, and the run's summary as JSON that only the build reads."""
+
+    summary: RunSummary
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self.markup, MIMETYPE: self.summary.to_json()}
 
 
 class Report:
@@ -140,12 +151,14 @@ class Report:
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")
         return path
 
-    def problem_list(self) -> Fragment:
-        """Problems found, for the analyst working in JupyterLab; empty when there are none."""
-        if not self.problems:
-            return Fragment("")
+    def summary(self) -> RunSummary:
+        return RunSummary(self.title, self.format.id, tuple(self.problems), tuple(self.data.missing_ledgers()))
+
+    def problem_list(self) -> ProblemList:
+        """Problems found, for the analyst working in JupyterLab (empty when there are none), and the
+        run's summary for the build."""
         items = "".join(f"<li>{html.escape(str(p))}</li>" for p in self.problems)
-        return Fragment(f'<ul class="ogi-problems">{items}</ul>')
+        return ProblemList(f'<ul class="ogi-problems">{items}</ul>' if items else "", self.summary())
 
 
 def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:

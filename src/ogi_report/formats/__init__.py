@@ -131,6 +131,9 @@ class RequestsLayout:
     def row_leaves(self) -> list[Node]:
         return [leaf for node in self.rows for leaf in node.leaves()]
 
+    def row_label(self, measure: str) -> str:
+        return next(leaf.label for leaf in self.row_leaves() if leaf.measure == measure)
+
 
 @dataclass(frozen=True)
 class AppealsLayout:
