@@ -18,8 +18,12 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三
 _NOTE = re.compile(r"（[^（）]*）$")
 
 
+# libyaml's parser when PyYAML was built with it: the format files are read on every run.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load(name: str) -> dict:
-    return yaml.safe_load(files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return yaml.load(files(__package__).joinpath(name).read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def strip_numbering(label: str) -> str:
