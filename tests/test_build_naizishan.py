@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -207,3 +208,13 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(built, tmp_path):
         stop_kernel(km)
     written = tmp_path / "outputs" / "naizishan" / "2017" / "figures.csv"
     assert written.read_bytes() == (built / "figures.csv").read_bytes()
+
+
+def test_the_build_process_leaves_the_ledgers_to_the_kernel(tmp_path):
+    """Loading pandas and the ledgers a second time, outside the notebook, would cost every build."""
+    code = ("import sys; from ogi_report.build import build; "
+            f"build({str(DATA)!r}, 2017, {str(tmp_path)!r}, {str(NOTEBOOK)!r}); "
+            "print(sorted(m for m in ('pandas', 'ogi_report.ledgers', 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "naizishan" / "2017" / "report.pdf").is_file()
