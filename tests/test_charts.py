@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -21,6 +22,16 @@ def test_same_data_same_bytes_and_the_cache_serves_identical_bytes(monkeypatch, 
     assert len(list(tmp_path.glob("*.png"))) == 1
     assert charts.bar_chart(*ARGS, unit="条").png == stored.png == first.png
     assert charts.bar_chart(*ARGS, unit="件").png != first.png  # other data, other chart
+
+
+def test_png_is_opaque_rgb_at_print_resolution():
+    """No alpha channel for WeasyPrint to split into a soft mask; 200 dpi recorded for other readers."""
+    from PIL import Image
+
+    chart = charts.bar_chart(*ARGS, unit="条")
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.mode == "RGB" and round(image.info["dpi"][0]) == charts.PRINT_DPI
+    assert image.getpixel((0, 0)) == (255, 255, 255)
 
 
 def test_html_is_an_embedded_titled_image():

@@ -3,7 +3,8 @@
 Fonts are set once, by explicit family name, because a generic family may resolve to the JP face of
 the Noto CJK collection. Charts are PNG at print resolution (200 dpi at their printed width) rather than
 SVG: WeasyPrint draws glyph-path SVG about ten times slower, and a PNG needs no font on the reader's
-side. PNG metadata (the matplotlib version) is dropped, so the same figures give the same bytes.
+side. The PNG is written by Pillow with no metadata but its resolution (no matplotlib version), so the
+same figures give the same bytes.
 
 Because a chart is a pure function of its data, finished PNGs are kept in a content-addressed cache
 (~/.cache/ogi-report/charts; OGI_REPORT_CHART_CACHE names another folder, or `off`): a rebuild whose
@@ -135,9 +136,19 @@ def _chart(title: str, png: bytes) -> Chart:
 
 
 def _finish(fig: Figure, title: str) -> Chart:
+    """Draw on a white page and save RGB, without the alpha channel matplotlib writes: WeasyPrint
+    would split it into a soft mask and compress both, for every chart of every PDF."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
     # Figure without pyplot: no global figure registry, no GUI backend, nothing to close.
+    fig.set_dpi(PRINT_DPI)
+    fig.patch.set_facecolor("white")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PRINT_DPI, metadata={"Software": None})
+    Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB").save(
+        buffer, format="png", dpi=(PRINT_DPI, PRINT_DPI))
     return _chart(title, buffer.getvalue())
 
 
