@@ -8,7 +8,6 @@ that ledgers of millions of rows load in seconds. Nothing here computes a report
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,33 +165,22 @@ def _allowed_text(vocab: str, values: tuple[str, ...]) -> str:
 # values millions of times, so validating and converting each distinct value once is what makes a
 # 10-million-row ledger load in seconds and little memory. Unique keys (编号) are read as plain text.
 
-_CHUNK = 1 << 20
 _ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order; GB18030 is a superset of GBK
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then UTF-16 with BOM, then GB18030 (a superset of GBK).
+def _csv_encodings(path: Path) -> tuple[str, ...]:
+    """The encodings to try, in order: UTF-16 when the file starts with its BOM; otherwise UTF-8 (with
+    or without BOM), then GB18030 (a superset of GBK).
 
-    The whole file is checked, in chunks, so that a GBK file is never decoded into mojibake.
-    """
+    Each is tried on the whole file by the CSV reader itself, which stops at the first byte that does
+    not decode: a GBK file is never read into mojibake, and a UTF-8 file is decoded once, not twice."""
     with path.open("rb") as f:
         head = f.read(4)
-    if head.startswith(_UTF16_BOMS):
-        return "utf-16"
-    for encoding in _ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-        try:
-            with path.open("rb") as f:
-                while chunk := f.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise ValueError(
-        "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
-    )
+    return ("utf-16",) if head.startswith(_UTF16_BOMS) else _ENCODINGS
+
+
+_UNKNOWN_ENCODING = "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
 
 
 def _decode(raw: bytes) -> str:
@@ -249,24 +237,38 @@ def read_table(path: Path) -> pd.DataFrame:
             if column not in keys:
                 frame[column] = frame[column].astype("category")
     else:
-        encoding = detect_encoding(path)
-        with path.open(encoding=encoding) as f:
-            first_line = f.readline()
-        sep = "\t" if "\t" in first_line and "," not in first_line else ","
-        header = [h.strip() for h in first_line.rstrip("\r\n").split(sep)]
-        keys = _key_headers()
-        # dtype by position: headers may carry stray spaces that read_csv keeps
-        dtypes = {i: (object if name in keys else "category") for i, name in enumerate(header)}
-        try:
-            frame = pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes, na_filter=False,
-                                skip_blank_lines=False)
-        except pd.errors.ParserError as exc:
-            raise ValueError(f"CSV 格式错误（{exc}）") from exc
-        except pd.errors.EmptyDataError:
+        for encoding in _csv_encodings(path):
+            try:
+                frame = _read_csv(path, encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValueError(_UNKNOWN_ENCODING)
+        if frame is None:
             return pd.DataFrame({"_row": []})
         frame.columns = [str(c).strip() for c in frame.columns]
     frame["_row"] = np.arange(2, len(frame) + 2)
-    return frame[~_blank_rows(frame)].reset_index(drop=True)
+    blank = _blank_rows(frame)
+    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame | None:
+    """The CSV in `encoding` (None when it is empty); UnicodeDecodeError when it is not in it."""
+    with path.open(encoding=encoding) as f:
+        first_line = f.readline()
+    sep = "\t" if "\t" in first_line and "," not in first_line else ","
+    header = [h.strip() for h in first_line.rstrip("\r\n").split(sep)]
+    keys = _key_headers()
+    # dtype by position: headers may carry stray spaces that read_csv keeps
+    dtypes = {i: (object if name in keys else "category") for i, name in enumerate(header)}
+    try:
+        return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes, na_filter=False,
+                           skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"CSV 格式错误（{exc}）") from exc
+    except pd.errors.EmptyDataError:
+        return None
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
