@@ -281,7 +281,7 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
     # The kernel validates the input and computes the figures; this process never loads a ledger on
-    # the way to a good report. The machine check and the exporters' imports run beside the kernel.
+    # the way to a good report.
     km = start_kernel(tmp)
     side = ThreadPoolExecutor(max_workers=1)
     try:
