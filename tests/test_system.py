@@ -28,3 +28,14 @@ def test_missing_fontconfig_is_reported_the_same_way(monkeypatch):
     monkeypatch.setattr(system.subprocess, "run", not_installed)
     with pytest.raises(system.MissingSystemPackage, match="fonts-noto-cjk fontconfig"):
         system.check()
+
+
+def test_missing_harfbuzz_subset_names_the_fix(monkeypatch):
+    """Without it WeasyPrint subsets fonts with fontTools and two builds give different PDF bytes."""
+    monkeypatch.setattr(system, "subset_library_loaded", lambda: False)
+    with pytest.raises(system.MissingSystemPackage, match="sudo apt-get install -y libharfbuzz-subset0"):
+        system.check()
+
+
+def test_this_machine_has_harfbuzz_subset():
+    assert system.subset_library_loaded()
