@@ -1,6 +1,6 @@
 """Backtest: the published 2017 report of 奶子山街道办事处 comes out of the pipeline, figure for figure.
 
-Expected values are from the published report, ../shared/seed/naizishan-2017-annual-report.txt
+Expected values are from the published report, docs/seed/naizishan-2017-annual-report.txt
 (《奶子山街2017年政府信息公开工作年度报告》, 2018-01-10).
 """
 

@@ -9,7 +9,9 @@ import pytest
 
 from ogi_report.formats import default_format_id, get_format, national_outcomes
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "official-templates.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+SPEC = DOCS / "spec" / "official-templates.md"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def test_format_follows_report_year():
@@ -38,7 +40,6 @@ def test_outcome_keys_follow_the_contract():
     assert len(outcomes) == 21
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec not beside the repository")
 def test_table_three_labels_are_verbatim_from_the_spec():
     block = SPEC.read_text(encoding="utf-8").split("Rows, in order")[1].split("```")[1]
     spec_labels = [line.strip() for line in block.strip().splitlines()]
@@ -50,6 +51,25 @@ def test_table_three_labels_are_verbatim_from_the_spec():
             yield from walk(n.children)
 
     assert list(walk(layout.rows)) == spec_labels
+
+
+@pytest.mark.skipif(not (SHARED / "spec").is_dir(), reason="the shared contract is not beside the repository")
+@pytest.mark.parametrize("name", ["spec/ledgers.md", "spec/official-templates.md",
+                                  "seed/naizishan-2017-annual-report.txt"])
+def test_docs_carry_the_shared_contract_unchanged(name):
+    """docs/ is what a user of the repository has; it must say what the shared contract says."""
+    assert (DOCS / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_chinese_contract_names_every_ledger_and_column():
+    from ogi_report.ledgers import LEDGERS
+
+    text = (DOCS / "数据约定.md").read_text(encoding="utf-8") + (DOCS / "数据约定补充.md").read_text(encoding="utf-8")
+    for spec in LEDGERS.values():
+        assert f"{spec.stem}.csv" in text, spec.stem
+        for column in spec.columns:
+            # a row of a column table, or an optional column named in the additions
+            assert f"| {column.header} |" in text or f"“{column.header}”" in text, (spec.stem, column.header)
 
 
 def test_customary_sections_and_first_indicators_verbatim():
