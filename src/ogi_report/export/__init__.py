@@ -77,4 +77,12 @@ def html_to_pdf(html: str) -> bytes:
     import weasyprint
 
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return weasyprint.HTML(string=html).write_pdf(pdf_identifier=identifier)
+    return weasyprint.HTML(string=html, url_fetcher=inline_only()).write_pdf(pdf_identifier=identifier)
+
+
+def inline_only():
+    """WeasyPrint's URL fetcher for reports: `data:` URLs (the charts) only. A build reads no local file
+    and fetches nothing from the network, whatever a page carries."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
