@@ -34,3 +34,10 @@ def test_build_refuses_and_writes_nothing(case, tmp_path, capsys):
     assert main(["build", str(case), "--year", "2021", "--out", str(out), "--notebook", str(notebook)]) == 1
     assert not out.exists() or not any(out.rglob("*.*"))
     assert _errors(capsys) == (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_check_does_not_claim_a_report_was_refused(capsys):
+    """`check` builds nothing: its summary must not say "报告未生成"."""
+    assert main(["check", str(CASES[0]), "--year", "2021"]) == 1
+    captured = capsys.readouterr()
+    assert "个错误：" in captured.err and "报告未生成" not in captured.out + captured.err

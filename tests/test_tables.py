@@ -91,3 +91,15 @@ def test_table_text_is_escaped():
     table = requests_table(fmt, fmt.sections[2], FIGURES)
     table.body[0][0] = table.body[0][0].__class__("<script>alert(1)</script>", colspan=3)
     assert "<script>" not in table.html() and "&lt;script&gt;" in table.html()
+
+
+def test_wide_tables_scroll_sideways_on_a_phone():
+    """Table 三 squeezed to 390 px put one character per line; it now sits in a scrolling box on screens."""
+    from importlib.resources import files
+
+    fmt = get_format("2021")
+    soup = BeautifulSoup(requests_table(fmt, fmt.sections[2], FIGURES).html(), "html.parser")
+    assert soup.find("table").parent.get("class") == ["ogi-table-scroll"]
+    css = files("ogi_report").joinpath("export/templates/ogi_report/report.css").read_text(encoding="utf-8")
+    screen = css.split("@media screen {", 1)[1].split("}\n}", 1)[0]
+    assert "overflow-x: auto" in screen and ".ogi-requests { min-width:" in screen

@@ -90,7 +90,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         data = load_agency_data(args.data_dir, args.year)
     except InputError as exc:
-        print(exc.text(), file=sys.stderr)
+        print(exc.text(building=False), file=sys.stderr)
         return 1
     missing = data.missing_ledgers()
     if missing:
@@ -117,7 +117,7 @@ def cmd_names(args: argparse.Namespace) -> int:
     try:
         report = Report(load_agency_data(args.data_dir, args.year))
     except InputError as exc:
-        print(exc.text(), file=sys.stderr)
+        print(exc.text(building=False), file=sys.stderr)
         return 1
     for name, value in report.names.items():
         print(f"{{{{ {name} }}}}\t{format_number(value)}")

@@ -39,9 +39,11 @@ class InputError(Exception):
         self.problems = sorted(problems, key=_position)
         super().__init__(self.text())
 
-    def text(self) -> str:
+    def text(self, building: bool = True) -> str:
+        """Every problem, one per line, under a count (and, for a build, the fact that nothing was written)."""
         count = sum(not p.warning for p in self.problems)
-        lines = [f"发现 {count} 个错误，报告未生成：", *(f"  {p}" for p in self.problems)]
+        outcome = "，报告未生成" if building else ""
+        lines = [f"发现 {count} 个错误{outcome}：", *(f"  {p}" for p in self.problems)]
         return "\n".join(lines)
 
 
