@@ -206,8 +206,24 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(built, tmp_path):
                                    progress_bar=False, km=km)
     finally:
         stop_kernel(km)
-    written = tmp_path / "outputs" / "naizishan" / "2017" / "figures.csv"
+    written = tmp_path / "outputs" / "_preview" / "figures.csv"
     assert written.read_bytes() == (built / "figures.csv").read_bytes()
+    # A preview never writes into a report's published folder (it used to replace its figures.csv).
+    assert [p.name for p in (tmp_path / "outputs").iterdir()] == ["_preview"]
+
+
+def test_a_changed_file_in_a_published_folder_is_rebuilt(tmp_path, capsys):
+    """The stamp covers the published files: a preview or hand edit there no longer gives "未变化，跳过"."""
+    args = ["build", str(DATA), "--year", "2017", "--out", str(tmp_path), "--notebook", str(NOTEBOOK)]
+    assert main(args) == 0
+    figures = tmp_path / "naizishan" / "2017" / "figures.csv"
+    published = figures.read_bytes()
+    figures.write_bytes(published.replace(b",37\n", b",38\n"))
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "已生成" in capsys.readouterr().out and figures.read_bytes() == published
+    assert main(args) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
 
 
 def test_the_build_process_leaves_the_ledgers_to_the_kernel(tmp_path):

@@ -100,9 +100,20 @@ def _destination(data_dir: Path, year: int, out_root: str | Path) -> Path:
 
 
 def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) -> bool:
-    """Whether outputs/<agency>/<year>/ was built from exactly these inputs, code and notebook."""
-    stamp = _destination(data_dir, year, out_root) / STAMP
-    return data_dir.is_dir() and stamp.is_file() and stamp.read_text().strip() == build_hash(data_dir, year, notebook)
+    """Whether outputs/<agency>/<year>/ was built from exactly these inputs, code and notebook, and its
+    files are still the ones that build wrote (a preview or a hand edit there is noticed)."""
+    dest = _destination(data_dir, year, out_root)
+    stamp = dest / STAMP
+    if not (data_dir.is_dir() and stamp.is_file()):
+        return False
+    first, *files = stamp.read_text().splitlines()
+    return first.strip() == build_hash(data_dir, year, notebook) and files == _file_hashes(dest)
+
+
+def _file_hashes(folder: Path) -> list[str]:
+    """`<sha256>  <name>` of every file a build published in `folder` (the stamp itself aside)."""
+    return [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP]
 
 
 def preflight() -> None:
@@ -313,7 +324,7 @@ def build(
         (tmp / "report.html").write_text(html, encoding="utf-8")
         pdf, _ = pdf_exporter.from_notebook_node(nb)
         (tmp / "report.pdf").write_bytes(pdf)
-        (tmp / STAMP).write_text(stamp + "\n")
+        (tmp / STAMP).write_text("\n".join([stamp, *_file_hashes(tmp)]) + "\n")
         _publish(tmp, dest)
     finally:
         side.shutdown()
