@@ -122,7 +122,10 @@ def test_names_command_lists_names_even_while_the_prose_has_errors(agency, capsy
                     {2021: "发布日期: 2022-01-20\n"}, {2021: {"总体情况": "收到{{ 新收申请 }}件。"}})
     assert main(["names", str(folder), "--year", "2021"]) == 0
     out = capsys.readouterr().out
-    assert "{{ 本年新收申请数 }}\t1" in out and "{{ 予以公开占比 }}\t100" in out
+    assert "{{ 本年新收申请数 }}\t1\t件" in out and "{{ 予以公开占比 }}\t100\t%" in out
+    # the unit tells 万元 from 元 and 笔 from 件
+    assert "{{ 信息处理费金额 }}\t0\t万元" in out and "{{ 信息处理费笔数 }}\t0\t笔" in out
+    assert "{{ 主动公开政府信息数 }}\t0\t条" in out
 
 
 def test_report_yaml_can_name_the_format(agency):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from . import statements
 from .figures import TOTAL, Figures, document_figures, request_figures
 from .formats import Format
 from .narrative import format_number
@@ -18,9 +19,6 @@ from .problems import Problem
 
 if TYPE_CHECKING:
     from .report import Report
-
-_UNITS = "万元|人次|件|条|个|次|人|名|项|起"
-
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
@@ -122,31 +120,54 @@ def run(report: Report) -> list[Problem]:
     return problems
 
 
-def prose_numbers(report: Report) -> list[Problem]:
-    """I7: a number written right after a figure's name (or a phrase stating it) must equal the figure."""
-    phrases: dict[str, float] = {}
-    for name, value in report.names.items():
-        if name in ("年度", "上一年度", "下一年度") or name in report.format.prose_ratios:
+_COUNT_UNITS = {"件", "条", "个", "次", "人", "名", "项", "笔", "起", "人次"}
+
+
+def prose_phrases(fmt: Format, names: dict[str, float]) -> statements.Phrases:
+    """Every phrase that states a figure of `fmt`: its names (with and without 数) and the format's own."""
+    figures: dict[str, str | dict[str, str]] = {}
+    for name in names:
+        if name in ("年度", "上一年度", "下一年度") or name in fmt.prose_ratios:
             continue
-        phrases[re.escape(name)] = value
-        phrases.setdefault(re.escape(name.removesuffix("数")), value)
-    for phrase, name in report.format.stated_figures.items():
-        phrases[phrase] = report.names[name]
-    if not phrases:
-        return []
-    pattern = re.compile(
-        "(" + "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True)) + r")"
-        rf"(?:数|数量)?(?:为|共|达|是|共计)?\s*(\d+(?:\.\d+)?)\s*(?:{_UNITS})"
-    )
-    matchers = [(re.compile(p), v) for p, v in phrases.items()]
+        figures[re.escape(name)] = name
+        figures.setdefault(re.escape(name.removesuffix("数")), name)
+    figures |= fmt.stated_figures
+    by_measure = {measure: name for name, measure in fmt.prose_names.items()}
+    ratios = {by_measure[part]: name for name, (part, _) in fmt.prose_ratios.items() if part in by_measure}
+    return statements.Phrases(figures, ratios)
+
+
+def _comparable(stated: statements.Statement, unit: str) -> float | None:
+    """The stated value in the figure's unit (元 → 万元), or None when the units cannot be compared."""
+    if stated.unit == unit or (stated.unit in _COUNT_UNITS and unit in _COUNT_UNITS):
+        return stated.value
+    if stated.unit == "元" and unit == "万元":
+        return stated.value / 10000
+    return None
+
+
+def prose_numbers(report: Report) -> list[Problem]:
+    """I7: every number the prose states about a figure, bound to its own phrase, equals the figure; a
+    number next to a figure's phrase that cannot be checked is a warning."""
+    fmt, names = report.format, report.names
+    phrases = prose_phrases(fmt, names)
     problems = []
     for stem, (file, _) in report.data.narrative.items():
         text = report.filled_prose.get(stem, "")
-        for match in pattern.finditer(text):
-            stated = float(match.group(2))
-            actual = next(v for rx, v in matchers if rx.fullmatch(match.group(1)))
-            if not _close(stated, actual):
-                line = text.count("\n", 0, match.start()) + 1
+        for stated in statements.find(text, phrases):
+            line = text.count("\n", 0, stated.start) + 1
+            if stated.name is None or stated.name not in names:
+                problems.append(Problem(f"正文写“{stated.quote}”，无法确定这个数字对应表格中的哪一项，未能核对",
+                                        file, line, rule="I7", warning=True))
+                continue
+            actual, unit = names[stated.name], fmt.unit(stated.name)
+            value = _comparable(stated, unit)
+            if value is None:
                 problems.append(Problem(
-                    f"正文写“{match.group(0)}”，但计算结果是 {format_number(actual)}", file, line, rule="I7"))
+                    f"正文写“{stated.quote}”，但“{stated.name}”的单位是{unit}，未能核对", file, line,
+                    rule="I7", warning=True))
+            elif not _close(round(value, 2) if unit in ("万元", "%") else value, actual):
+                problems.append(Problem(
+                    f"正文写“{stated.quote}”，但计算结果是 {format_number(actual)}{unit}"
+                    f"（{stated.name}）", file, line, rule="I7"))
     return problems

@@ -120,7 +120,8 @@ def cmd_names(args: argparse.Namespace) -> int:
         print(exc.text(building=False), file=sys.stderr)
         return 1
     for name, value in report.names.items():
-        print(f"{{{{ {name} }}}}\t{format_number(value)}")
+        unit = report.format.unit(name) or ("年" if name.endswith("年度") else "")
+        print(f"{{{{ {name} }}}}\t{format_number(value)}\t{unit}")
     return 0
 
 

@@ -176,7 +176,18 @@ class Format:
     appeals: AppealsLayout | None = None
     prose_names: dict[str, str] = field(default_factory=dict)  # name → measure
     prose_ratios: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (part, whole)
-    stated_figures: dict[str, str] = field(default_factory=dict)  # I7 phrase regex → name
+    stated_figures: dict[str, str | dict[str, str]] = field(default_factory=dict)  # I7 phrase regex → name
+    units: dict[str, str] = field(default_factory=dict)  # measure prefix (or figure name) → unit
+
+    def unit(self, name: str) -> str:
+        """The unit of a prose figure name (件, 条, 万元, 笔, %); empty for the years."""
+        if name in self.prose_ratios:
+            return "%"
+        if name in self.units:
+            return self.units[name]
+        measure = self.prose_names.get(name, "")
+        prefixes = [p for p in self.units if measure == p or measure.startswith(p + ".")]
+        return self.units[max(prefixes, key=len)] if prefixes else ""
 
     def deadline_for(self, year: int) -> date:
         return date(year + 1, *self.deadline)
@@ -252,6 +263,7 @@ def get_format(format_id: str) -> Format:
             parts=tuple(raw["parts"]),
             preamble=raw["preamble"],
             prose_names={i.name: i.measure for s in sections for i in s.indicators},
+            units={i.name: i.unit for s in sections for i in s.indicators},
         )
     if format_id not in FORMAT_IDS:
         raise KeyError(format_id)
@@ -284,6 +296,7 @@ def get_format(format_id: str) -> Format:
         prose_names=dict(raw["prose_names"]),
         prose_ratios={name: tuple(pair) for name, pair in raw["prose_ratios"].items()},
         stated_figures=dict(raw["stated_figures"]),
+        units=dict(raw["units"]),
     )
 
 
