@@ -640,12 +640,12 @@ def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
     data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader)
     if data is None:
         return None
-    for key in _AGENCY_KEYS:
-        if data.get(key) is not None and not isinstance(data[key], str):  # a list or a mapping
-            problems.append(Problem(f"「{key}」应为一段文字", "agency.yaml"))
-            data[key] = None
+    not_text = [key for key in _AGENCY_KEYS if data.get(key) is not None and not isinstance(data[key], str)]
+    for key in not_text:  # a list or a mapping
+        problems.append(Problem(f"「{key}」应为一段文字", "agency.yaml"))
+        data[key] = None
     for key in ("名称", "简称"):
-        if not str(data.get(key) or "").strip():
+        if key not in not_text and not str(data.get(key) or "").strip():
             problems.append(Problem(f"缺少必填项「{key}」", "agency.yaml"))
     unknown = sorted(set(data) - set(_AGENCY_KEYS))
     if unknown:
@@ -698,16 +698,27 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
         value = data.get(key, 0)
         # bool is an int, and .inf/.nan are floats: none of them is a figure
         ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-              and 0 <= value <= _MAX_COUNT * (1 if kind == "count" else 1_000))
+              and value >= 0)
         if kind == "count":
             ok = ok and float(value).is_integer()
-        if not ok:
+        limit = _MAX_COUNT if kind == "count" else _MAX_COUNT * 1_000  # 万元
+        if ok and value > limit:
+            problems.append(Problem(f"「{key}」的值“{_yaml_text(value)}”超过上限 {limit}，请核对", name))
+            value = 0
+        elif not ok:
             expected = "非负整数" if kind == "count" else "非负金额（万元）"
-            problems.append(Problem(f"「{key}」的值“{value}”应为{expected}", name))
+            problems.append(Problem(f"「{key}」的值“{_yaml_text(value)}”应为{expected}", name))
             value = 0
         facts[key] = int(value) if kind == "count" else float(value)
     return YearFacts(year, published or date(year + 1, 1, 1), format_id, facts,
                      tuple(a for a in appendices if a in APPENDICES))
+
+
+def _yaml_text(value: object) -> str:
+    """A value as written in YAML (`.inf`, `true`), not as Python prints it (`inf`, `True`)."""
+    if isinstance(value, (bool, float)) and (isinstance(value, bool) or not math.isfinite(value)):
+        return yaml.safe_dump(value).removesuffix("\n...\n").strip()
+    return str(value)
 
 
 def load_narrative(data_dir: Path, year: int) -> dict[str, tuple[str, str]]:
