@@ -127,3 +127,132 @@ def test_both_csv_and_xlsx_is_an_error(agency):
     folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
     pd.DataFrame({"a": [1]}).to_csv(folder / "proactive.xlsx")
     assert any("多个文件" in p for p in _problems(folder))
+
+
+# --- never silently wrong: values that used to pass as something else ---------------------------
+
+
+def test_duplicate_ids_differing_only_in_spaces_or_full_width_are_duplicates(agency):
+    text = ("编号,收到日期,申请人类型,办理结果,答复日期\n"
+            "A1,2019-03-01,自然人,,\n"
+            "A1 ,2019-03-02,自然人,,\n"
+            "\u3000A1,2019-03-03,自然人,,\n"
+            "Ａ１,2019-03-04,自然人,,\n"
+            "A2,2019-03-05,自然人,,\n")
+    problems = _problems(agency({"requests": text}, {2019: "发布日期: 2020-01-10\n"}), 2019)
+    assert problems == [f"错误：requests.csv 第{row}行 「编号」列：编号“A1”重复（第2行已有）" for row in (3, 4, 5)]
+
+
+def test_excel_error_values_in_a_csv_are_errors_not_counted(agency):
+    decisions = "决定日期,类型,数量\n2021-01-01,行政许可,#N/A\n#VALUE!,行政处罚,2\n"
+    fees = "收费日期,项目,金额（元）\n2021-01-01,工本费,#DIV/0!\n"
+    problems = _problems(agency({"decisions": decisions, "fees": fees}, {2021: "发布日期: 2022-01-10\n"}), 2021)
+    assert problems == [
+        "错误：decisions.csv 第2行 「数量」列：单元格是 Excel 错误值“#N/A”（公式出错），请在 Excel 中改正公式或填写数值",
+        "错误：decisions.csv 第3行 「决定日期」列：单元格是 Excel 错误值“#VALUE!”（公式出错），请在 Excel 中改正公式或填写数值",
+        "错误：fees.csv 第2行 「金额（元）」列：单元格是 Excel 错误值“#DIV/0!”（公式出错），请在 Excel 中改正公式或填写数值",
+    ]
+
+
+def test_xlsx_error_cells_and_formulas_without_cached_values_are_errors(agency):
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = agency(years={2021: "发布日期: 2022-01-10\n"})
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["决定日期", "类型", "数量"])
+    sheet.append(["2021-01-01", "行政许可", "#N/A"])  # openpyxl stores this as an error cell
+    sheet.append(["2021-01-02", "行政处罚", "=1+1"])  # a formula never calculated: no cached value
+    sheet.append(["2021-01-03", "行政强制", 4])
+    book.save(folder / "decisions.xlsx")
+    assert _problems(folder, 2021) == [
+        "错误：decisions.xlsx 第2行 「数量」列：单元格是 Excel 错误值“#N/A”（公式出错），请在 Excel 中改正公式或填写数值",
+        "错误：decisions.xlsx 第3行 「数量」列：公式单元格没有保存计算结果，无法读取其值；请在 Excel 中打开并重新保存此文件",
+    ]
+
+
+def test_agency_yaml_values_are_read_as_text(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    (folder / "agency.yaml").write_text(
+        "名称: 测试街道办事处\n简称: yes\n邮编: 010010\n电话: 043267201262\n地址: .inf\n电子邮箱:\n", encoding="utf-8")
+    agency_ = load_agency_data(folder, 2017).agency
+    assert (agency_.short_name, agency_.postcode, agency_.phone, agency_.address, agency_.email) == (
+        "yes", "010010", "043267201262", ".inf", "")
+    (folder / "agency.yaml").write_text("名称: [测试, 街道]\n简称: 测试街\n", encoding="utf-8")
+    assert _problems(folder) == ["错误：agency.yaml：「名称」应为一段文字"]
+
+
+@pytest.mark.parametrize("text", [
+    "发布日期: 2022-01-10\n专职人员数: .inf\n",
+    "发布日期: 2022-01-10\n专职人员数: .nan\n",
+    "发布日期: 2022-01-10\n专职人员数: true\n",
+    "发布日期: 2022-01-10\n专职人员数: 100000000000000000000\n",
+    "发布日期: 2022-01-10\n政府信息公开专项经费万元: .inf\n",
+    "发布日期: 2022-01-10\n政府信息公开专项经费万元: .NaN\n",
+])
+def test_report_yaml_figures_must_be_finite_numbers(agency, text):
+    problems = _problems(agency({"proactive": PROACTIVE}, {2021: text}), 2021)
+    assert len(problems) == 1 and "2021/report.yaml" in problems[0] and "的值" in problems[0]
+
+
+def test_report_yaml_published_before_the_end_of_its_year(agency):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2021-01-20\n"})
+    assert _problems(folder, 2021) == [
+        "错误：2021/report.yaml：「发布日期」2021-01-20不在2021年之后；2021年度报告应在2022年发布"]
+
+
+def test_report_yaml_appendix_that_is_not_a_name_or_list(agency):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-20\n附录: 5\n"})
+    assert _problems(folder, 2021) == [
+        "错误：2021/report.yaml：「附录」的值“5”应为附录名称或名称的列表；允许的值：本年制发规范性文件目录"]
+
+
+def test_ledger_dates_outside_a_plausible_range_name_the_cell(agency):
+    text = ("编号,收到日期,申请人类型,办理结果,答复日期\n"
+            "A1,1600-01-01,自然人,,\n"
+            "A2,2021-03-01,自然人,予以公开,9999-12-31\n"
+            "A3,2022-12-31,自然人,,\n"
+            "A4,1990-01-01,自然人,,\n")
+    assert _problems(agency({"requests": text}, {2021: "发布日期: 2022-01-10\n"}), 2021) == [
+        "错误：requests.csv 第2行 「收到日期」列：日期“1600-01-01”不在合理范围内（应在1990年至2022年之间），请核对",
+        "错误：requests.csv 第3行 「答复日期」列：日期“9999-12-31”不在合理范围内（应在1990年至2022年之间），请核对",
+    ]
+
+
+def test_ledger_dates_may_reach_the_latest_report_year_of_the_agency(agency):
+    text = "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2024-03-01,自然人,,\n"
+    folder = agency({"requests": text}, {2021: "发布日期: 2022-01-10\n", 2023: "发布日期: 2024-01-10\n"})
+    assert len(load_agency_data(folder, 2021).ledgers["requests"]) == 1
+
+
+def test_commas_only_as_thousands_separators_and_counts_capped(agency):
+    fees = "收费日期,项目,金额（元）\n2021-01-01,工本费,\"1,200.50\"\n2021-01-02,工本费,\"120,50\"\n"
+    decisions = ("决定日期,类型,数量\n2021-01-01,行政许可,\"1,000\"\n"
+                 "2021-01-02,行政处罚,12345678901234567890\n2021-01-03,行政强制,1000000000\n")
+    folder = agency({"fees": fees, "decisions": decisions}, {2021: "发布日期: 2022-01-10\n"})
+    assert _problems(folder, 2021) == [
+        "错误：decisions.csv 第3行 「数量」列：“12345678901234567890”超过上限 1000000000，请核对",
+        "错误：fees.csv 第3行 「金额（元）」列：“120,50”不是非负金额（元），例如 120.50",
+    ]
+    (folder / "decisions.csv").write_text("决定日期,类型,数量\n2021-01-01,行政许可,\"1,000\"\n", encoding="utf-8")
+    (folder / "fees.csv").write_text("收费日期,项目,金额（元）\n2021-01-01,工本费,\"1,200.50\"\n", encoding="utf-8")
+    data = load_agency_data(folder, 2021)
+    assert data.ledgers["decisions"]["count"].tolist() == [1000]
+    assert data.ledgers["fees"]["amount"].tolist() == [1200.5]
+
+
+BILLION_LAUGHS = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize("file", ["agency.yaml", "2021/report.yaml"])
+def test_yaml_aliases_are_refused_quickly(agency, file):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"})
+    (folder / file).write_text(BILLION_LAUGHS, encoding="utf-8")
+    problems = _problems(folder, 2021)
+    assert f"错误：{file} 第1行：不允许使用 YAML 锚点和别名（& 和 *）；请把内容直接写出" in problems
+
+
+def test_oversized_yaml_is_refused(agency):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"})
+    (folder / "agency.yaml").write_text("名称: 测试\n简称: 测试\n" + "# padding\n" * 200_000, encoding="utf-8")
+    assert _problems(folder, 2021) == ["错误：agency.yaml：文件过大（超过 1 MB），不是有效的 agency.yaml"]

@@ -8,7 +8,10 @@ that ledgers of millions of rows load in seconds. Nothing here computes a report
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +29,14 @@ from .problems import InputError, Problem
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－／，", "0123456789.-/,")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]0{1,2}:00(?::00)?)?$")
 _MAX_PER_COLUMN = 20  # problems listed per column before summarising the rest
+_MAX_COUNT = 10**9  # a larger 数量 or report.yaml count is a typing slip, and would overflow int64
+_FIRST_YEAR = 1990  # ledger dates before this are typing slips (the ledgers start decades later)
+# Excel shows these in a cell whose formula failed; counted as text they would silently become 1 or 0.
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                "#SPILL!", "#CALC!")
+_EXCEL_ERROR_TEXT = "单元格是 Excel 错误值“{}”（公式出错），请在 Excel 中改正公式或填写数值"
+# A number with commas: thousands separators only, in groups of three (1,200.50; never 120,50).
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -332,7 +343,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
 
 
 def _validate_column(
-    frame: pd.DataFrame, col: Column, out: _Collector, typed: dict[str, object]
+    frame: pd.DataFrame, col: Column, out: _Collector, typed: dict[str, object], year: int | None = None
 ) -> None:
     n = len(frame)
     if col.header in frame.columns:
@@ -353,19 +364,42 @@ def _validate_column(
     empty_u = uniques == ""
     if not col.may_be_empty and col.header in frame.columns:
         out.rows(per_row(empty_u), col.header, lambda pos: "不能为空")
+    excel_error = uniques.isin(EXCEL_ERRORS)
+    if excel_error.any():  # e.g. a CSV saved from a sheet whose formulas failed
+        out.rows(per_row(excel_error), col.header, lambda pos: _EXCEL_ERROR_TEXT.format(value(pos)))
+        empty_u = empty_u | excel_error  # reported once, not again as a bad date or number
 
     if col.kind == "date":
-        parsed = _parse_dates(uniques)
+        parsed = _parse_dates(uniques.mask(excel_error, ""))
         out.rows(per_row(parsed.isna() & ~empty_u), col.header,
                  lambda pos: f"“{value(pos)}”不是有效日期，应为 YYYY-MM-DD，例如 2017-03-05")
+        # 9999-12-31 or 1600-01-01 parse, but are placeholders or slips that would shift every count
+        last = date(year + 1, 12, 31) if year is not None else None
+        implausible = parsed.dt.year < _FIRST_YEAR
+        if last is not None:
+            implausible |= parsed > pd.Timestamp(last)
+        span = f"{_FIRST_YEAR}年至{last.year}年" if last else f"{_FIRST_YEAR}年以后"
+        out.rows(per_row(implausible.fillna(False)), col.header,
+                 lambda pos: f"日期“{value(pos)}”不在合理范围内（应在{span}之间），请核对")
+        parsed = parsed.mask(implausible.fillna(False))
         typed[col.name] = pd.DatetimeIndex(parsed).take(codes) if len(codes) else pd.DatetimeIndex([])
     elif col.kind in ("count", "amount"):
-        clean = uniques.str.translate(_FULL_WIDTH).str.replace(",", "", regex=False)
+        text = uniques.str.translate(_FULL_WIDTH)
+        # "120,50" is not 12050: commas are accepted only as thousands separators
+        grouped = text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+        clean = text.where(~grouped, text.str.replace(",", "", regex=False))
         pattern = r"^\d+$" if col.kind == "count" else r"^\d+(?:\.\d+)?$"
         well_formed = clean.str.fullmatch(pattern).fillna(False).astype(bool)
+        if col.kind == "count":  # checked on the digits first: 20 of them would overflow int64 to a negative
+            digits = clean.where(well_formed, "").str.lstrip("0").str.len()
+            too_big = well_formed & (digits > 18)
+            too_big |= pd.to_numeric(clean.where(well_formed & ~too_big), errors="coerce") > _MAX_COUNT
+            out.rows(per_row(too_big & ~empty_u), col.header,
+                     lambda pos: f"“{value(pos)}”超过上限 {_MAX_COUNT}，请核对")
+            well_formed &= ~too_big
         number = pd.to_numeric(clean.where(well_formed), errors="coerce")
         if col.kind == "count":
-            bad = ~empty_u & (~well_formed | (number <= 0))
+            bad = ~empty_u & ~too_big & (~well_formed | (number <= 0))
             out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是正整数")
             typed[col.name] = number.fillna(0).astype("int64").to_numpy()[codes]
         else:
@@ -391,12 +425,22 @@ def _validate_column(
         for channel in values:
             typed[f"{col.name}.{channel}"] = per_row(pd.Series([channel in ps for ps in parts], dtype=bool))
     else:
+        if col.kind == "key":  # "A1 ", "\u3000A1" and "Ａ１" are the same request as "A1"
+            uniques = uniques.map(_normal_key)
+            groups, uniques = pd.factorize(uniques)
+            codes, uniques = groups[codes], pd.Series(uniques, dtype=object)
         typed[col.name] = uniques.to_numpy()[codes] if n else np.array([], dtype=object)
         if col.kind == "key":
-            dup = pd.Series(codes).duplicated(keep="first").to_numpy() & ~per_row(empty_u)
+            dup = pd.Series(codes).duplicated(keep="first").to_numpy() & ~per_row(uniques == "")
             if dup.any():
                 first = pd.Series(out.row_numbers).groupby(codes).transform("min").to_numpy()
                 out.rows(dup, col.header, lambda pos: f"编号“{value(pos)}”重复（第{int(first[pos])}行已有）")
+
+
+def _normal_key(key: str) -> str:
+    """A 编号 as compared for duplicates: full-width letters, digits and spaces folded (NFKC), spaces
+    around it dropped."""
+    return unicodedata.normalize("NFKC", key).strip()
 
 
 def _cross_checks(stem: str, t: pd.DataFrame, out: _Collector) -> None:
@@ -434,20 +478,27 @@ def empty_ledger(stem: str) -> pd.DataFrame:
     return parse_ledger(stem, raw, f"{stem}.csv")[0]
 
 
-def parse_ledger(stem: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Validate a raw ledger (text columns and `_row`) and return it typed, with every problem found."""
+def parse_ledger(
+    stem: str, frame: pd.DataFrame, file: str, year: int | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate a raw ledger (text columns and `_row`) and return it typed, with every problem found.
+
+    With `year` (the agency's latest report year), dates after the end of the following year are errors
+    too."""
     frame = frame.reset_index(drop=True)
     out = _Collector(file, frame["_row"].to_numpy())
     typed: dict[str, object] = {"_row": frame["_row"].to_numpy()}
     for col in LEDGERS[stem].columns:
-        _validate_column(frame, col, out, typed)
+        _validate_column(frame, col, out, typed, year)
     result = pd.DataFrame(typed)
     if not out.problems:
         _cross_checks(stem, result, out)
     return result, out.problems
 
 
-def load_ledger(data_dir: Path, stem: str) -> tuple[pd.DataFrame, str | None, list[Problem]]:
+def load_ledger(
+    data_dir: Path, stem: str, year: int | None = None
+) -> tuple[pd.DataFrame, str | None, list[Problem]]:
     paths = find_ledger(data_dir, stem)
     if not paths:
         return empty_ledger(stem), None, []
@@ -459,15 +510,83 @@ def load_ledger(data_dir: Path, stem: str) -> tuple[pd.DataFrame, str | None, li
         raw = read_table(path)
     except ValueError as exc:
         return empty_ledger(stem), path.name, [Problem(str(exc), path.name)]
-    typed, problems = parse_ledger(stem, raw, path.name)
+    typed, problems = parse_ledger(stem, raw, path.name, year)
+    if path.suffix.lower() == ".xlsx":
+        problems += _xlsx_formula_problems(path, list(raw.columns))
     return typed, path.name, problems
+
+
+_XLSX_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_XLSX_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _xlsx_formula_problems(path: Path, headers: list[str]) -> list[Problem]:
+    """Cells of the first sheet that hold an Excel error (#N/A…) or a formula never calculated.
+
+    python_calamine returns both as an empty cell, which would silently read as 数量 1 or 金额 0, so the
+    sheet's XML is looked at directly (only when it has such cells at all)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            xml = book.read(_first_sheet(book))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []  # read_table already said the workbook cannot be read
+    if b't="e"' not in xml and b"<f" not in xml:
+        return []
+    problems = []
+    for letters, row, attrs, inner in _XLSX_CELL.findall(xml):
+        inner = inner or b""
+        index = 0
+        for letter in letters.decode():
+            index = index * 26 + ord(letter) - 64
+        column = headers[index - 1] if index - 1 < len(headers) and headers[index - 1] != "_row" else letters.decode()
+        value = _XLSX_VALUE.search(inner)
+        if b't="e"' in attrs:
+            text = value.group(1).decode() if value else "#N/A"
+            problems.append(Problem(_EXCEL_ERROR_TEXT.format(text), path.name, int(row), column))
+        elif b"<f" in inner and not value:  # `<v></v>` is a formula that gave "", `<v/>` none yet
+            problems.append(Problem("公式单元格没有保存计算结果，无法读取其值；请在 Excel 中打开并重新保存此文件",
+                                    path.name, int(row), column))
+        if len(problems) > _MAX_PER_COLUMN:
+            problems.append(Problem("另有更多单元格有同样的问题", path.name))
+            break
+    return problems
+
+
+def _first_sheet(book: zipfile.ZipFile) -> str:
+    """The path in the workbook of its first sheet, as calamine reads it."""
+    workbook = book.read("xl/workbook.xml")
+    rel = re.search(rb'<sheet\b[^>]*?\br:id="([^"]+)"', workbook)
+    if rel:
+        rels = book.read("xl/_rels/workbook.xml.rels")
+        for match in re.finditer(rb"<Relationship\b[^>]*>", rels):
+            tag = match.group(0)
+            if f'Id="{rel.group(1).decode()}"'.encode() in tag:
+                target = re.search(rb'Target="([^"]+)"', tag).group(1).decode()
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return "xl/worksheets/sheet1.xml"
 
 
 # --- agency.yaml and report.yaml ---------------------------------------------------------------
 
 
+_MAX_YAML_BYTES = 1_000_000  # agency.yaml and report.yaml are a few lines; more is not one of them
+
+
+class _NoAliases(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark | None):
+        super().__init__("不允许使用 YAML 锚点和别名（& 和 *）；请把内容直接写出")
+        self.problem_mark = mark
+
+
 class _YamlLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text: PyYAML raises a bare ValueError on 2018-13-40."""
+    """SafeLoader that keeps dates as text (PyYAML raises a bare ValueError on 2018-13-40) and refuses
+    anchors and aliases: a few lines of nested aliases ("billion laughs") expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _NoAliases(event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _YamlLoader.yaml_implicit_resolvers = {
@@ -476,12 +595,31 @@ _YamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def _read_yaml(path: Path, problems: list[Problem], name: str) -> dict | None:
+class _TextYamlLoader(_YamlLoader):
+    """Every scalar is text: YAML 1.1 would read 邮编 010010 as the octal 4104, 电话 043267201262 as a
+    number and 简称 yes as True. Only an empty value stays null."""
+
+
+_TextYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(
+    path: Path, problems: list[Problem], name: str, loader: type[yaml.SafeLoader] = _YamlLoader
+) -> dict | None:
     if not path.exists():
         problems.append(Problem("文件不存在", name))
         return None
+    if path.stat().st_size > _MAX_YAML_BYTES:
+        problems.append(Problem(f"文件过大（超过 {_MAX_YAML_BYTES // 1_000_000} MB），不是有效的 {path.name}", name))
+        return None
     try:
-        data = yaml.load(_decode(path.read_bytes()), Loader=_YamlLoader)
+        data = yaml.load(_decode(path.read_bytes()), Loader=loader)
+    except _NoAliases as exc:
+        problems.append(Problem(str(exc), name, exc.problem_mark.line + 1 if exc.problem_mark else None))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
@@ -499,11 +637,15 @@ _AGENCY_KEYS = {"名称": "name", "简称": "short_name", "地址": "address", "
 
 
 def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
-    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml")
+    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader)
     if data is None:
         return None
+    not_text = [key for key in _AGENCY_KEYS if data.get(key) is not None and not isinstance(data[key], str)]
+    for key in not_text:  # a list or a mapping
+        problems.append(Problem(f"「{key}」应为一段文字", "agency.yaml"))
+        data[key] = None
     for key in ("名称", "简称"):
-        if not str(data.get(key) or "").strip():
+        if key not in not_text and not str(data.get(key) or "").strip():
             problems.append(Problem(f"缺少必填项「{key}」", "agency.yaml"))
     unknown = sorted(set(data) - set(_AGENCY_KEYS))
     if unknown:
@@ -530,6 +672,9 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
     published = _as_date(data.get("发布日期"))
     if published is None:
         problems.append(Problem("「发布日期」缺失或不是有效日期，应为 YYYY-MM-DD", name))
+    elif published <= date(year, 12, 31):  # e.g. a report.yaml copied from last year's folder
+        problems.append(Problem(
+            f"「发布日期」{published.isoformat()}不在{year}年之后；{year}年度报告应在{year + 1}年发布", name))
     format_id = str(data.get("格式") or default_format_id(year))
     if format_id not in FORMAT_IDS:
         problems.append(Problem(f"「格式」“{format_id}”无效；允许的值：{'、'.join(FORMAT_IDS)}", name))
@@ -541,22 +686,39 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
     appendices = data.get("附录") or []
     if isinstance(appendices, str):
         appendices = [appendices]
+    if not isinstance(appendices, list):
+        problems.append(Problem(f"「附录」的值“{appendices}”应为附录名称或名称的列表；允许的值：{'、'.join(APPENDICES)}",
+                                name))
+        appendices = []
     for item in appendices:
         if item not in APPENDICES:
             problems.append(Problem(f"「附录」“{item}”无效；允许的值：{'、'.join(APPENDICES)}", name))
     facts: dict[str, float] = {}
     for key, kind in kinds.items():
         value = data.get(key, 0)
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        # bool is an int, and .inf/.nan are floats: none of them is a figure
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+              and value >= 0)
         if kind == "count":
             ok = ok and float(value).is_integer()
-        if not ok:
+        limit = _MAX_COUNT if kind == "count" else _MAX_COUNT * 1_000  # 万元
+        if ok and value > limit:
+            problems.append(Problem(f"「{key}」的值“{_yaml_text(value)}”超过上限 {limit}，请核对", name))
+            value = 0
+        elif not ok:
             expected = "非负整数" if kind == "count" else "非负金额（万元）"
-            problems.append(Problem(f"「{key}」的值“{value}”应为{expected}", name))
+            problems.append(Problem(f"「{key}」的值“{_yaml_text(value)}”应为{expected}", name))
             value = 0
         facts[key] = int(value) if kind == "count" else float(value)
     return YearFacts(year, published or date(year + 1, 1, 1), format_id, facts,
                      tuple(a for a in appendices if a in APPENDICES))
+
+
+def _yaml_text(value: object) -> str:
+    """A value as written in YAML (`.inf`, `true`), not as Python prints it (`inf`, `True`)."""
+    if isinstance(value, (bool, float)) and (isinstance(value, bool) or not math.isfinite(value)):
+        return yaml.safe_dump(value).removesuffix("\n...\n").strip()
+    return str(value)
 
 
 def load_narrative(data_dir: Path, year: int) -> dict[str, tuple[str, str]]:
@@ -577,10 +739,12 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
         raise InputError([Problem(f"机构数据文件夹不存在：{data_dir}")])
     agency = load_agency(data_dir, problems)
     year_facts = load_year_facts(data_dir, year, problems)
+    # ledgers span every report year of the agency: a date is implausible after the latest one's next year
+    latest = max([year, *(int(p.parent.name) for p in data_dir.glob("*/report.yaml") if p.parent.name.isdigit())])
     ledgers: dict[str, pd.DataFrame] = {}
     sources: dict[str, str | None] = {}
     for stem in LEDGERS:
-        ledgers[stem], sources[stem], found = load_ledger(data_dir, stem)
+        ledgers[stem], sources[stem], found = load_ledger(data_dir, stem, latest)
         problems.extend(found)
     if all(source is None for source in sources.values()):
         expected = "、".join(f"{s}.csv" for s in LEDGERS)
