@@ -14,16 +14,45 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def report(session: nox.Session) -> None:
     """Build every run in params/ in parallel, or one: `nox -s report -- <agency> [<year> ...]`."""
+    try:
+        args = report_args(session.posargs)
+    except ValueError as exc:
+        session.error(str(exc))
     session.install(".")
-    if session.posargs:
-        agency, *years = session.posargs
-        params = [Path("params") / agency / f"{y}.yaml" for y in years] or sorted(
-            (Path("params") / agency).glob("*.yaml"))
-    else:
-        params = sorted(Path("params").glob("*/*.yaml"))
-    if not params:
-        session.error("params/ 中没有找到参数文件")
-    session.run("ogi-report", "build", "--params", *map(str, params))
+    session.run("ogi-report", "build", *args)
+
+
+def report_args(posargs: list[str], root: Path = Path(".")) -> list[str]:
+    """The `ogi-report build` arguments for `nox -s report -- [<agency> [<year> ...]]`; ValueError in Chinese.
+
+    A year without params/<agency>/<year>.yaml is built from data/<agency>, when that folder exists.
+    """
+    if not posargs:
+        params = sorted((root / "params").glob("*/*.yaml"))
+        if not params:
+            raise ValueError("params/ 中没有找到参数文件")
+        return ["--params", *(p.relative_to(root).as_posix() for p in params)]
+    agency, *years = posargs
+    data_dir = Path("data") / agency
+    if not years:
+        params = sorted((root / "params" / agency).glob("*.yaml"))
+        if not params:
+            raise ValueError(f"params/{agency}/ 中没有参数文件；请指定年度，如：nox -s report -- {agency} 2021")
+        return ["--params", *(p.relative_to(root).as_posix() for p in params)]
+    params, unlisted = [], []
+    for year in years:
+        if not year.isdigit():
+            raise ValueError(f"年度“{year}”不是整数年份；用法：nox -s report -- {agency} 2021")
+        path = Path("params") / agency / f"{year}.yaml"
+        if (root / path).is_file():
+            params.append(path.as_posix())
+        elif (root / data_dir / "agency.yaml").is_file():
+            unlisted.append(year)
+        else:
+            raise ValueError(f"找不到参数文件 {path.as_posix()}，"
+                             f"也没有机构数据文件夹 {data_dir.as_posix()}（应包含 agency.yaml）")
+    args = [data_dir.as_posix(), *(a for year in unlisted for a in ("--year", year))] if unlisted else []
+    return args + (["--params", *params] if params else [])
 
 
 @nox.session

@@ -126,8 +126,37 @@ def test_pdf_is_a4_with_page_numbers_and_embedded_sc_fonts(built):
 
 def test_same_inputs_give_the_same_bytes(built, tmp_path):
     again = build(DATA, 2017, tmp_path, NOTEBOOK, force=True).output
-    for name in ("report.html", "report.pdf", "figures.csv"):
+    for name in ("report.html", "report.pdf", "figures.csv", "report.ipynb"):
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_the_published_notebook_names_no_path_beyond_the_data_folder(built):
+    import nbformat
+
+    nb = nbformat.read(built / "report.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", ()))
+    assert 'data_dir = "naizishan"' in injected.source and ".." not in injected.source
+    text = (built / "report.ipynb").read_text(encoding="utf-8")
+    assert str(ROOT) not in text and str(built.parent.parent) not in text
+
+
+def test_a_bad_report_does_not_stop_a_good_one_in_parallel(tmp_path, capsys):
+    bad = ROOT / "tests" / "bad_inputs" / "duplicate_id"
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "good.yaml").write_text(f"data_dir: {DATA}\nyear: 2017\n", encoding="utf-8")
+    (params / "bad.yaml").write_text(f"data_dir: {bad}\nyear: 2021\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["build", "--params", str(params / "good.yaml"), str(params / "bad.yaml"), "--jobs", "2",
+            "--out", str(out), "--notebook", str(NOTEBOOK)]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert "已生成  naizishan 2017" in captured.out
+    assert (out / "naizishan" / "2017" / "report.pdf").is_file()
+    errors = [line.strip() for line in captured.err.splitlines() if line.strip().startswith("错误：")]
+    assert errors == (bad / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert "BrokenProcessPool" not in captured.err
+    assert [p.name for p in out.rglob(".*building*")] == []
 
 
 def test_failed_build_leaves_previous_outputs_intact(built, tmp_path):

@@ -8,8 +8,10 @@ report is up to date is judged by a content hash of everything it depends on, ne
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import InputError, Problem
+from .problems import InputError, Problem, year_problem
 from .summary import RunSummary, find_summary
 
 PACKAGE_DIR = Path(__file__).parent
@@ -41,6 +43,10 @@ class NotebookError(BuildError):
     def __init__(self, message: str, ename: str):
         super().__init__(message)
         self.ename = ename
+
+    def __reduce__(self):
+        # Rebuilt from both arguments when it crosses back from a worker process.
+        return type(self), (str(self), self.ename)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ def build_hash(data_dir: Path, year: int, notebook: Path) -> str:
 
 
 def _destination(data_dir: Path, year: int, out_root: str | Path) -> Path:
-    return Path(out_root).resolve() / data_dir.name / str(year)
+    # Resolved first: the name of `.` is empty.
+    return Path(out_root).resolve() / Path(data_dir).resolve().name / str(year)
 
 
 def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) -> bool:
@@ -208,12 +215,35 @@ def execute(notebook: Path, workdir: Path, parameters: dict, km=None):
         raise BuildError(f"笔记本内核运行失败：{exc}") from exc
 
 
-def _clean(nb) -> None:
-    """Drop what varies from run to run (timings, papermill's absolute paths) from the executed notebook."""
+def _clean(nb, parameters: dict) -> None:
+    """Drop what varies from run to run (timings, papermill's absolute paths, random cell ids) from the
+    executed notebook, and show `parameters` in the injected cell instead of the ones the run used (whose
+    relative path to the data folder can name a person's home folder)."""
+    from papermill.translators import translate_parameters
+
     nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        cell.id = f"cell-{index}"  # papermill gives the injected cell a random one
+        if "injected-parameters" in cell.metadata.get("tags", ()):
+            cell.source = translate_parameters("python3", "python", parameters, "参数（data_dir 只保留机构文件夹名）")
+
+
+def _output_error(exc: OSError, folder: Path) -> BuildError:
+    """An output folder that cannot be written, said in Chinese with its path."""
+    path = exc.filename or folder
+    if isinstance(exc, PermissionError):
+        why = "没有写入权限；请换一个输出文件夹（--out）或修改权限"
+    elif exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        why = "该路径或其上级是一个文件，而不是文件夹；请换一个输出文件夹（--out）或移走该文件"
+    elif exc.errno == errno.EROFS:
+        why = "所在磁盘是只读的；请换一个输出文件夹（--out）"
+    elif exc.errno == errno.ENOSPC:
+        why = "磁盘空间已满"
+    else:
+        why = f"系统错误 {exc.errno}（{exc.strerror}）"
+    return BuildError(f"无法写入输出文件夹 {path}：{why}")
 
 
 def _publish(tmp: Path, dest: Path) -> None:
@@ -287,9 +317,12 @@ def build(
         return BuildResult(slug, year, dest, skipped=True)
     stamp = build_hash(data_dir, year, notebook)
     created = not dest.parent.exists()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(dest.parent, year)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(dest.parent, year)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
+    except OSError as exc:
+        raise _output_error(exc, dest.parent) from exc
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
     # The kernel validates the input and computes the figures; this process never loads a ledger on
     # the way to a good report.
@@ -317,7 +350,7 @@ def build(
             _check_against_published(summary, tmp / "figures.csv", dest.parent / str(year - 1) / "figures.csv")
         import nbformat
 
-        _clean(nb)
+        _clean(nb, {**parameters, "data_dir": slug})
         nb.metadata["ogi_report"] = {"title": summary.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
         html, _ = html_exporter.from_notebook_node(nb)
@@ -325,7 +358,10 @@ def build(
         pdf, _ = pdf_exporter.from_notebook_node(nb)
         (tmp / "report.pdf").write_bytes(pdf)
         (tmp / STAMP).write_text("\n".join([stamp, *_file_hashes(tmp)]) + "\n")
-        _publish(tmp, dest)
+        try:
+            _publish(tmp, dest)
+        except OSError as exc:
+            raise _output_error(exc, dest) from exc
     finally:
         side.shutdown()
         stop_kernel(km)
@@ -363,22 +399,69 @@ class Run:
 
     @property
     def label(self) -> str:
-        return f"{self.data_dir.name} {self.year}"
+        return f"{self.data_dir.resolve().name} {self.year}"  # resolved: the name of `.` is empty
 
 
 def runs_from_params(paths: Iterable[Path]) -> list[Run]:
-    """Read params/<agency>/<year>.yaml files (data_dir relative to the project root, year)."""
-    runs = []
+    """Read params/<agency>/<year>.yaml files (data_dir relative to the project root, year).
+
+    Every file is read before any error is raised, so that all problems are listed at once.
+    """
+    runs, problems = [], []
     for path in sorted(paths):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if "data_dir" not in data or "year" not in data:
-            raise InputError([Problem("参数文件应包含 data_dir 和 year", str(path))])
-        runs.append(Run(Path(data["data_dir"]), int(data["year"])))
+        run = _read_params(path, problems)
+        if run:
+            runs.append(run)
+    if problems:
+        raise InputError(problems)
     return runs
 
 
+def _read_params(path: Path, problems: list[Problem]) -> Run | None:
+    name = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem("参数文件不存在", name))
+        return None
+    except IsADirectoryError:
+        problems.append(Problem("这是一个文件夹，不是参数文件", name))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem("参数文件不是 UTF-8 编码的文本", name))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem("不是有效的 YAML（请检查冒号、缩进和引号）", name, mark.line + 1 if mark else None))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem("参数文件应是“data_dir: 文件夹”和“year: 年度”两行（键: 值），而不是列表或单个值", name))
+        return None
+    missing = [key for key in ("data_dir", "year") if key not in data]
+    if missing:
+        problems.append(Problem(f"参数文件缺少 {'、'.join(missing)}；应包含 data_dir 和 year", name))
+        return None
+    if not isinstance(data["data_dir"], str) or not data["data_dir"].strip():
+        problems.append(Problem(f"data_dir 应是机构数据文件夹的路径，如 data/naizishan，而不是“{data['data_dir']}”",
+                                name))
+        return None
+    bad_year = year_problem(data["year"], name)
+    if bad_year:
+        problems.append(bad_year)
+        return None
+    return Run(Path(data["data_dir"]), data["year"])
+
+
 def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool) -> BuildResult:
-    return build(run.data_dir, run.year, out_root, notebook, force, against_previous)
+    try:
+        return build(run.data_dir, run.year, out_root, notebook, force, against_previous)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            # An error that cannot cross back to the parent would break the whole pool and lose its text.
+            raise BuildError(f"{type(exc).__name__}: {exc}") from None
+        raise
 
 
 def build_many(
@@ -393,8 +476,8 @@ def build_many(
     stale = []
     for run in runs:  # judged here, so that an all-unchanged batch starts no worker process at all
         if not force and up_to_date(run.data_dir.resolve(), run.year, out_root, notebook):
-            yield run, BuildResult(run.data_dir.name, run.year, _destination(run.data_dir, run.year, out_root),
-                                   skipped=True)
+            slug = run.data_dir.resolve().name
+            yield run, BuildResult(slug, run.year, _destination(run.data_dir, run.year, out_root), skipped=True)
         else:
             stale.append(run)
     runs = stale

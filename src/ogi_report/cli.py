@@ -6,11 +6,12 @@ Messages are in Chinese; exit status 0 means success, 1 means the input or the b
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, inputs_hash, runs_from_params
-from .problems import InputError
+from .problems import InputError, year_problem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_years(years: list[int]) -> None:
+    problems = [p for p in map(year_problem, years) if p]
+    if problems:
+        raise InputError(problems)
+
+
 def _runs(args: argparse.Namespace) -> list[Run]:
+    _check_years(args.year or [])
     runs = runs_from_params(args.params) if args.params else []
     if args.data_dirs and not args.year:
         raise SystemExit("错误：请用 --year 指定报告年度")
@@ -54,7 +62,11 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    runs = _runs(args)
+    try:
+        runs = _runs(args)
+    except InputError as exc:
+        print(exc.text(), file=sys.stderr)
+        return 1
     failures = []
     for done, (run, result) in enumerate(
         build_many(runs, args.out, args.notebook, args.force, args.jobs), start=1
@@ -88,6 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .report import Report
 
     try:
+        _check_years([args.year])
         data = load_agency_data(args.data_dir, args.year)
     except InputError as exc:
         print(exc.text(building=False), file=sys.stderr)
@@ -115,6 +128,7 @@ def cmd_names(args: argparse.Namespace) -> int:
     from .report import Report
 
     try:
+        _check_years([args.year])
         report = Report(load_agency_data(args.data_dir, args.year))
     except InputError as exc:
         print(exc.text(building=False), file=sys.stderr)
@@ -127,7 +141,15 @@ def cmd_names(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"build": cmd_build, "check": cmd_check, "names": cmd_names}[args.command](args)
+    try:
+        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names}[args.command](args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left early (`ogi-report names … | head`): nothing is wrong, and nothing more to say.
+        # Point stdout at /dev/null so that Python's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return status
 
 
 if __name__ == "__main__":

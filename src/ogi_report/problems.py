@@ -6,7 +6,10 @@ rule it breaks, and says what was expected, in Chinese. This module only describ
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+
+FIRST_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01: no annual report before that year
 
 
 @dataclass(frozen=True, order=True)
@@ -46,6 +49,20 @@ class InputError(Exception):
         lines = [f"发现 {count} 个错误{outcome}：", *(f"  {p}" for p in self.problems)]
         return "\n".join(lines)
 
+    def __reduce__(self):
+        # The default pickles only the message; a worker process must hand back the problems themselves.
+        return type(self), (self.problems,)
+
 
 def _position(problem: Problem) -> tuple:
     return (problem.file or "", problem.row or 0, problem.column or "", problem.rule or "", problem.message)
+
+
+def year_problem(year: object, file: str | None = None) -> Problem | None:
+    """Why `year` cannot be a report year (a whole number from 2008 to next year), or None."""
+    last = datetime.date.today().year + 1
+    if isinstance(year, bool) or not isinstance(year, int):
+        return Problem(f"年度“{year}”不是整数年份；应为 {FIRST_YEAR}–{last} 之间的年份，如 2021", file)
+    if not FIRST_YEAR <= year <= last:
+        return Problem(f"年度 {year} 不在 {FIRST_YEAR}–{last} 之间（《政府信息公开条例》自2008年施行）", file)
+    return None

@@ -1,0 +1,117 @@
+"""Errors that cross process boundaries intact, and command-line mistakes said in Chinese, not tracebacks."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ogi_report.build import BuildError, NotebookError, Run, _destination
+from ogi_report.cli import main
+from ogi_report.problems import InputError, Problem
+
+from .conftest import ROOT
+
+DATA = ROOT / "data" / "naizishan"
+NOTEBOOK = ROOT / "notebooks" / "annual_report.ipynb"
+
+
+def _round_trip(exc: Exception) -> Exception:
+    return pickle.loads(pickle.dumps(exc))
+
+
+def test_input_error_keeps_its_problems_across_processes():
+    problems = [Problem("数量应为正整数", "fees.csv", 3, "数量"), Problem("编号重复", "requests.csv", 2, "编号")]
+    again = _round_trip(InputError(problems))
+    assert type(again) is InputError
+    assert again.problems == InputError(problems).problems
+    assert again.text() == InputError(problems).text()
+
+
+def test_notebook_error_keeps_its_message_and_name_across_processes():
+    again = _round_trip(NotebookError("笔记本 a.ipynb 第 2 个代码单元格执行出错：InputError: …", "InputError"))
+    assert type(again) is NotebookError
+    assert (str(again), again.ename) == ("笔记本 a.ipynb 第 2 个代码单元格执行出错：InputError: …", "InputError")
+    assert str(_round_trip(BuildError("找不到笔记本"))) == "找不到笔记本"
+
+
+def _build(capsys, *args: str) -> tuple[int, str]:
+    status = main(["build", *args, "--notebook", str(NOTEBOOK)])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+PARAMS = {
+    "bad_year.yaml": ("data_dir: data/naizishan\nyear: 二〇一七\n", "params/bad_year.yaml：年度“二〇一七”不是整数年份"),
+    "fraction.yaml": ("data_dir: data/naizishan\nyear: 2017.5\n", "params/fraction.yaml：年度“2017.5”不是整数年份"),
+    "a_list.yaml": ("- data_dir: data/naizishan\n- year: 2017\n", "params/a_list.yaml：参数文件应是"),
+    "not_yaml.yaml": ("data_dir: [data/naizishan\nyear: 2017\n", "params/not_yaml.yaml 第2行：不是有效的 YAML"),
+    "no_year.yaml": ("data_dir: data/naizishan\n", "params/no_year.yaml：参数文件缺少 year"),
+    "too_early.yaml": ("data_dir: data/naizishan\nyear: 2007\n", "params/too_early.yaml：年度 2007 不在 2008–"),
+}
+
+
+def test_malformed_params_files_are_all_listed_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params").mkdir()
+    for name, (text, _) in PARAMS.items():
+        (tmp_path / "params" / name).write_text(text, encoding="utf-8")
+    files = [f"params/{name}" for name in PARAMS] + ["params/missing.yaml"]
+    status, out = _build(capsys, "--params", *files, "--out", str(tmp_path / "out"))
+    assert status == 1
+    assert "Traceback" not in out
+    for _, expected in PARAMS.values():
+        assert f"错误：{expected}" in out, expected
+    assert "错误：params/missing.yaml：参数文件不存在" in out
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check", "names"])
+@pytest.mark.parametrize("year", [0, 2007, datetime.date.today().year + 2])
+def test_a_year_outside_the_regulation_is_refused(command, year, capsys):
+    argv = [command, str(DATA), "--year", str(year)]
+    assert main(argv + (["--notebook", str(NOTEBOOK)] if command == "build" else [])) == 1
+    err = capsys.readouterr().err
+    assert f"错误：年度 {year} 不在 2008–{datetime.date.today().year + 1} 之间" in err
+
+
+def test_an_output_folder_that_is_a_file_is_named_in_chinese(tmp_path, capsys):
+    blocker = tmp_path / "outputs"
+    blocker.write_text("not a folder")
+    status, out = _build(capsys, str(DATA), "--year", "2017", "--out", str(blocker))
+    assert status == 1
+    assert f"无法写入输出文件夹 {blocker / 'naizishan'}：该路径或其上级是一个文件，而不是文件夹" in out
+    assert "Errno" not in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_named_in_chinese(tmp_path, capsys):
+    out_root = tmp_path / "outputs"
+    out_root.mkdir()
+    out_root.chmod(0o555)
+    status, out = _build(capsys, str(DATA), "--year", "2017", "--out", str(out_root))
+    assert status == 1
+    assert f"无法写入输出文件夹 {out_root / 'naizishan'}：没有写入权限" in out
+
+
+def test_the_current_folder_gets_its_own_name(tmp_path, monkeypatch):
+    folder = tmp_path / "naizishan"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert Run(Path("."), 2017).label == "naizishan 2017"
+    assert _destination(Path("."), 2017, tmp_path / "out") == tmp_path / "out" / "naizishan" / "2017"
+
+
+def test_names_into_a_closed_pipe_exits_quietly():
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "ogi_report.cli", "names", str(DATA), "--year", "2017"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader is gone before the first line, as `| head -0` would be
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0
+    assert err == ""

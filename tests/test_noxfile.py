@@ -1,0 +1,55 @@
+"""`nox -s report -- <agency> <year>`: which build it asks for, or why not, in Chinese."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def noxfile():
+    """noxfile.py loaded with a stand-in for nox, which the test environment does not install."""
+    stub = types.ModuleType("nox")
+    stub.options = types.SimpleNamespace()
+    stub.session = lambda *a, **kw: (a[0] if a and callable(a[0]) else (lambda f: f))
+    stub.Session = object
+    saved = sys.modules.get("nox")
+    sys.modules["nox"] = stub
+    try:
+        spec = importlib.util.spec_from_file_location("noxfile_under_test", ROOT / "noxfile.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        if saved is None:
+            del sys.modules["nox"]
+        else:
+            sys.modules["nox"] = saved
+    return module
+
+
+def test_a_listed_year_uses_its_params_file(noxfile):
+    assert noxfile.report_args(["naizishan", "2017"], ROOT) == ["--params", "params/naizishan/2017.yaml"]
+
+
+def test_an_unlisted_year_is_built_from_the_data_folder(noxfile):
+    assert noxfile.report_args(["naizishan", "2018", "2017"], ROOT) == [
+        "data/naizishan", "--year", "2018", "--params", "params/naizishan/2017.yaml"]
+
+
+def test_an_unknown_agency_is_said_in_chinese(noxfile):
+    with pytest.raises(ValueError, match=r"找不到参数文件 params/nowhere/2021\.yaml，也没有机构数据文件夹 data/nowhere"):
+        noxfile.report_args(["nowhere", "2021"], ROOT)
+    with pytest.raises(ValueError, match="params/nowhere/ 中没有参数文件"):
+        noxfile.report_args(["nowhere"], ROOT)
+    with pytest.raises(ValueError, match="年度“二〇二一”不是整数年份"):
+        noxfile.report_args(["naizishan", "二〇二一"], ROOT)
+
+
+def test_without_arguments_every_params_file_is_built(noxfile):
+    args = noxfile.report_args([], ROOT)
+    assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 9
