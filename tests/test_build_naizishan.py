@@ -263,3 +263,23 @@ def test_the_build_process_leaves_the_ledgers_to_the_kernel(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert (tmp_path / "naizishan" / "2017" / "report.pdf").is_file()
+
+
+def test_changing_a_published_reports_figures_needs_republish(tmp_path, capsys):
+    """The 2017 report came out on 2018-01-10: a ledger edit must not re-publish it with other figures."""
+    data = tmp_path / "naizishan"
+    shutil.copytree(DATA, data)
+    args = ["build", str(data), "--year", "2017", "--out", str(tmp_path / "out"), "--notebook", str(NOTEBOOK)]
+    assert main(args) == 0
+    published = tmp_path / "out" / "naizishan" / "2017"
+    before = {p.name: p.read_bytes() for p in published.iterdir()}
+    with (data / "proactive.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-06-01,补登的信息,,政府网站\n")
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "已于 2018-01-10 发布" in err and "--republish" in err
+    assert "主动公开政府信息数（不同渠道和方式公开相同信息计1条） ｜ 数量：已发布 37 → 现在 38" in err
+    assert {p.name: p.read_bytes() for p in published.iterdir()} == before
+    assert main([*args, "--republish"]) == 0
+    assert b",38\n" in (published / "figures.csv").read_bytes()

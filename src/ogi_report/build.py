@@ -303,8 +303,12 @@ def build(
     notebook: str | Path = DEFAULT_NOTEBOOK,
     force: bool = False,
     against_previous: bool = True,
+    republish: bool = False,
 ) -> BuildResult:
     """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv).
+
+    A report whose 发布日期 has passed is public: a build that would change its figures stops and lists
+    them, unless `republish` (or `force`) says the correction is meant.
 
     With `against_previous`, this year's carry-over must match last year's figures.csv in the outputs
     (I5); a batch that rebuilds last year too turns it off, the old file being about to be replaced.
@@ -348,6 +352,8 @@ def build(
         summary = find_summary(nb) or _load_here(data_dir, year).summary()
         if against_previous:
             _check_against_published(summary, tmp / "figures.csv", dest.parent / str(year - 1) / "figures.csv")
+        if not (force or republish):
+            _refuse_silent_republication(summary, dest / "figures.csv", tmp / "figures.csv")
         import nbformat
 
         _clean(nb, {**parameters, "data_dir": slug})
@@ -369,6 +375,34 @@ def build(
         if created and not any(dest.parent.iterdir()):
             dest.parent.rmdir()
     return BuildResult(slug, year, dest, warnings=summary.warnings, missing_ledgers=summary.missing_ledgers)
+
+
+_LISTED_CHANGES = 20
+
+
+def _refuse_silent_republication(summary: RunSummary, published_csv: Path, new_csv: Path) -> None:
+    """A published report's figures change only on purpose (--republish), and the log says which."""
+    from datetime import date
+
+    from .published import changed_figures
+
+    if not (published_csv.is_file() and summary.published and summary.published <= date.today().isoformat()):
+        return
+    stamp = published_csv.parent / STAMP
+    digest = f"{hashlib.sha256(published_csv.read_bytes()).hexdigest()}  {published_csv.name}"
+    if not (stamp.is_file() and digest in stamp.read_text().splitlines()[1:]):
+        return  # not the file a build published (a preview wrote there): nothing public to compare with
+    changes = changed_figures(published_csv, new_csv)
+    if not changes:
+        return
+    lines = [f"  {table} ｜ {row} ｜ {column}：已发布 {old} → 现在 {new}" for (table, row, column), old, new
+             in changes[:_LISTED_CHANGES]]
+    if len(changes) > _LISTED_CHANGES:
+        lines.append(f"  另有 {len(changes) - _LISTED_CHANGES} 个数字不同")
+    raise BuildError(
+        f"《{summary.title}》已于 {summary.published} 发布，按现在的台账重新生成会改变其中 {len(changes)} 个数字：\n"
+        + "\n".join(lines)
+        + "\n已发布的报告没有改动。若台账被误改，请恢复后再生成；若确需更正已发布的报告，请加 --republish 重新生成。")
 
 
 def _load_here(data_dir: Path, year: int):
@@ -452,9 +486,10 @@ def _read_params(path: Path, problems: list[Problem]) -> Run | None:
     return Run(Path(data["data_dir"]), data["year"])
 
 
-def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool) -> BuildResult:
+def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool,
+               republish: bool = False) -> BuildResult:
     try:
-        return build(run.data_dir, run.year, out_root, notebook, force, against_previous)
+        return build(run.data_dir, run.year, out_root, notebook, force, against_previous, republish)
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))
@@ -466,7 +501,7 @@ def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_prev
 
 def build_many(
     runs: list[Run], out_root: str | Path = "outputs", notebook: str | Path = DEFAULT_NOTEBOOK,
-    force: bool = False, jobs: int | None = None,
+    force: bool = False, jobs: int | None = None, republish: bool = False,
 ) -> Iterator[tuple[Run, BuildResult | Exception]]:
     """Build every run, in parallel across `jobs` processes; yield each as it finishes.
 
@@ -492,13 +527,13 @@ def build_many(
     if jobs == 1:
         for run in runs:
             try:
-                yield run, build(run.data_dir, run.year, out_root, notebook, force, against_previous(run))
+                yield run, build(run.data_dir, run.year, out_root, notebook, force, against_previous(run), republish)
             except Exception as exc:  # reported per report by the caller
                 yield run, exc
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run)): run
+            pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run), republish): run
             for run in runs
         }
         for future in as_completed(futures):

@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--params", type=Path, nargs="+", help="params/<机构>/<年度>.yaml 文件（代替文件夹和年度）")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs）")
     b.add_argument("--notebook", type=Path, default=DEFAULT_NOTEBOOK, help="报告笔记本")
-    b.add_argument("--force", action="store_true", help="即使输入未变也重新生成")
+    b.add_argument("--force", action="store_true", help="即使输入未变也重新生成（也允许改变已发布报告的数字）")
+    b.add_argument("--republish", action="store_true",
+                   help="确认更正已发布的报告：发布日期已过的报告，数字改变时必须加此选项才会重新生成")
     b.add_argument("--jobs", type=int, default=None, help="并行数（默认：全部 CPU 核）")
 
     c = sub.add_parser("check", help="只校验台账和计算结果，列出全部问题")
@@ -69,7 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     failures = []
     for done, (run, result) in enumerate(
-        build_many(runs, args.out, args.notebook, args.force, args.jobs), start=1
+        build_many(runs, args.out, args.notebook, args.force, args.jobs, args.republish), start=1
     ):
         progress = _bar(done, len(runs))
         if isinstance(result, Exception):

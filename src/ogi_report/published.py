@@ -41,3 +41,16 @@ def i5_published(fmt: Format, carried: Mapping[str, float], previous_csv: Path) 
                 f"（{previous_csv.parent.name}/figures.csv）的结转下年度继续办理（{format_number(published[label])}）；"
                 "上一年的申请台账在报告发布后被修改过", rule="I5"))
     return problems
+
+
+def _cells(figures_csv: Path) -> dict[tuple[str, str, str], str]:
+    with figures_csv.open(encoding="utf-8-sig", newline="") as f:
+        return {(r["table"], r["row"], r["column"]): r["value"] for r in csv.DictReader(f)}
+
+
+def changed_figures(before_csv: Path, after_csv: Path) -> list[tuple[tuple[str, str, str], str, str]]:
+    """Each cell whose value differs between two figures.csv: ((table, row, column), before, after);
+    a cell present in only one of them shows as "（无）" on the other side."""
+    before, after = _cells(before_csv), _cells(after_csv)
+    return [(key, before.get(key, "（无）"), after.get(key, "（无）"))
+            for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]

@@ -152,7 +152,8 @@ class Report:
         return path
 
     def summary(self) -> RunSummary:
-        return RunSummary(self.title, self.format.id, tuple(self.problems), tuple(self.data.missing_ledgers()))
+        return RunSummary(self.title, self.format.id, tuple(self.problems), tuple(self.data.missing_ledgers()),
+                          self.data.year_facts.published.isoformat())
 
     def problem_list(self) -> ProblemList:
         """Problems found, for the analyst working in JupyterLab (empty when there are none), and the

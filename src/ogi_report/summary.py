@@ -22,6 +22,7 @@ class RunSummary:
     format_id: str
     problems: tuple[Problem, ...] = ()
     missing_ledgers: tuple[str, ...] = ()
+    published: str = ""  # 发布日期 (ISO): once it has passed, the report's figures are public
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -29,12 +30,13 @@ class RunSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "format": self.format_id,
-                "problems": [asdict(p) for p in self.problems], "missing_ledgers": list(self.missing_ledgers)}
+                "problems": [asdict(p) for p in self.problems], "missing_ledgers": list(self.missing_ledgers),
+                "published": self.published}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunSummary:
         return cls(data["title"], data["format"], tuple(Problem(**p) for p in data["problems"]),
-                   tuple(data["missing_ledgers"]))
+                   tuple(data["missing_ledgers"]), data.get("published", ""))
 
 
 def find_summary(nb) -> RunSummary | None:
