@@ -94,8 +94,9 @@ def test_i7_agreeing_numbers_pass(agency):
     assert "占100%" in report.filled_prose["总体情况"]
 
 
+
 def test_c1_late_publication_is_a_warning(agency):
-    report = _report(agency, "", published="2022-02-01")
+    report = _report(agency, "本年度政务公开工作有序开展。", published="2022-02-01")
     c1 = [p for p in report.problems if p.rule == "C1"]
     assert len(c1) == 1 and c1[0].warning and "2022-01-31" in c1[0].message
 
@@ -141,7 +142,7 @@ def test_the_problem_list_cell_carries_the_run_summary_for_the_build(agency):
 
     from ogi_report.summary import find_summary
 
-    report = _report(agency, "", published="2022-02-01")
+    report = _report(agency, "本年度政务公开工作有序开展。", published="2022-02-01")
     bundle = report.problem_list()._repr_mimebundle_()
     assert "C1" in bundle["text/html"]
     nb = nbformat.v4.new_notebook()
