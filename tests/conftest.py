@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
+
+from ogi_report.formats import FORMAT_IDS, default_format_id, get_format
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,7 +37,8 @@ def make_agency(
     slug: str = "testjd",
     encoding: str = "utf-8",
 ) -> Path:
-    """An agency folder: agency.yaml, the given ledgers (CSV text or rows) and report.yaml per year."""
+    """An agency folder: agency.yaml, the given ledgers (CSV text or rows), report.yaml per year and a
+    placeholder prose for every part of the year's format that requires one, unless `narrative` gives it."""
     folder = root / slug
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "agency.yaml").write_text(AGENCY_YAML, encoding="utf-8")
@@ -44,11 +48,25 @@ def make_agency(
     for year, report_yaml in (years or {}).items():
         (folder / str(year)).mkdir(exist_ok=True)
         (folder / str(year) / "report.yaml").write_text(report_yaml, encoding="utf-8")
-    for year, files in (narrative or {}).items():
+    narrative = narrative or {}
+    for year in set(years or {}) | set(narrative):
         (folder / str(year) / "narrative").mkdir(parents=True, exist_ok=True)
+        files = {stem: f"{stem}（测试）。" for stem in required_prose(folder, year)} | narrative.get(year, {})
         for stem, text in files.items():
             (folder / str(year) / "narrative" / f"{stem}.md").write_text(text, encoding="utf-8")
     return folder
+
+
+def required_prose(folder: Path, year: int) -> list[str]:
+    """The narrative stems the year's format requires (its sections without a table)."""
+    try:
+        raw = yaml.safe_load((folder / str(year) / "report.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # yaml.YAMLError and bad dates alike: those tests are about report.yaml
+        raw = None
+    format_id = str(raw.get("格式") or default_format_id(year)) if isinstance(raw, dict) else default_format_id(year)
+    if format_id not in FORMAT_IDS:
+        return []
+    return [s.narrative for s in get_format(format_id).sections if s.table is None]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -94,8 +94,22 @@ def test_i7_agreeing_numbers_pass(agency):
     assert "占100%" in report.filled_prose["总体情况"]
 
 
+
+def test_the_fee_statement_comes_before_the_analysts_closing_sentence_of_section_six(agency):
+    closing = "本年度无其他需要报告的事项。"
+    folder = agency({}, {2021: "发布日期: 2022-01-20\n"},
+                    {2021: {"其他需要报告的事项": f"街道办事处无其他重大事项。\n\n全年共收到申请3件。\n\n{closing}"}})
+    (folder / "proactive.csv").write_text("发布日期,标题,类别,渠道\n", encoding="utf-8")
+    report = Report(load_agency_data(folder, 2021))
+    html = report.prose("其他需要报告的事项")
+    assert html.index("未收取政府信息公开信息处理费") < html.index("街道办事处无其他重大事项")
+    assert html.rstrip().endswith(f"<p>{closing}</p>")
+    # I7 still points at the row of the analyst's file, not counting the format's statement.
+    i7 = [(p.file, p.row) for p in report.problems if p.rule == "I7"]
+    assert i7 == [("2021/narrative/其他需要报告的事项.md", 3)]
+
 def test_c1_late_publication_is_a_warning(agency):
-    report = _report(agency, "", published="2022-02-01")
+    report = _report(agency, "本年度政务公开工作有序开展。", published="2022-02-01")
     c1 = [p for p in report.problems if p.rule == "C1"]
     assert len(c1) == 1 and c1[0].warning and "2022-01-31" in c1[0].message
 
@@ -144,7 +158,7 @@ def test_the_problem_list_cell_carries_the_run_summary_for_the_build(agency):
 
     from ogi_report.summary import find_summary
 
-    report = _report(agency, "", published="2022-02-01")
+    report = _report(agency, "本年度政务公开工作有序开展。", published="2022-02-01")
     bundle = report.problem_list()._repr_mimebundle_()
     assert "C1" in bundle["text/html"]
     nb = nbformat.v4.new_notebook()

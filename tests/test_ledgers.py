@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 
 import pandas as pd
@@ -256,3 +257,61 @@ def test_oversized_yaml_is_refused(agency):
     folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"})
     (folder / "agency.yaml").write_text("名称: 测试\n简称: 测试\n" + "# padding\n" * 200_000, encoding="utf-8")
     assert _problems(folder, 2021) == ["错误：agency.yaml：文件过大（超过 1 MB），不是有效的 agency.yaml"]
+
+def test_narrative_of_every_required_part_is_read_by_its_stem(agency):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"},
+                    {2021: {"主动公开政府信息情况": "可选的表前文字。"}})
+    (folder / "2021" / "narrative" / ".DS_Store").write_bytes(b"\x00")  # the file manager's, not prose
+    data = load_agency_data(folder, 2021)
+    assert set(data.narrative) == {"总体情况", "存在的主要问题及改进情况", "其他需要报告的事项", "主动公开政府信息情况"}
+    assert data.narrative["主动公开政府信息情况"] == ("2021/narrative/主动公开政府信息情况.md", "可选的表前文字。")
+
+
+def test_no_narrative_folder_names_each_required_file(agency):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"})
+    shutil.rmtree(folder / "2021" / "narrative")
+    problems = _problems(folder, 2021)
+    assert problems == [
+        f"错误：2021/narrative/{stem}.md：文件不存在：「{heading}」部分必须有文字稿，请新建此文件"
+        for stem, heading in [("其他需要报告的事项", "六、其他需要报告的事项"),
+                              ("存在的主要问题及改进情况", "五、存在的主要问题及改进情况"),
+                              ("总体情况", "一、总体情况")]
+    ]
+
+
+def test_customary_format_requires_prose_only_where_there_is_no_indicator_table(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    assert sorted(p.name for p in (folder / "2017" / "narrative").iterdir()) == ["基本工作情况.md", "存在问题及工作打算.md"]
+    (folder / "2017" / "narrative" / "存在问题及工作打算.md").write_text(" \n\u3000\n", encoding="utf-8")
+    problems = _problems(folder, 2017)
+    assert problems == ["错误：2017/narrative/存在问题及工作打算.md：内容为空：「七、存在问题及工作打算」部分必须有文字稿，"
+                        "请在此文件中写明该部分内容"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("存在的主要问题和改进情况.md", "是否应命名为 存在的主要问题及改进情况.md？"),
+    ("五、存在的主要问题及改进情况.md", "是否应命名为 存在的主要问题及改进情况.md？"),
+    ("存在的主要问题及改进情况.txt", "是否应命名为 存在的主要问题及改进情况.md？"),
+    ("存在的主要问题及改进情况.docx", "是否应命名为 存在的主要问题及改进情况.md？"),
+    ("说明.md", "文字稿的文件名为部分标题去掉序号再加 .md：总体情况.md、主动公开政府信息情况.md"),
+])
+def test_misnamed_narrative_file_is_an_error_suggesting_the_expected_name(agency, name, expected):
+    folder = agency({"proactive": PROACTIVE}, {2021: "发布日期: 2022-01-10\n"})
+    narrative = folder / "2021" / "narrative"
+    (narrative / "存在的主要问题及改进情况.md").rename(narrative / name)
+    problems = _problems(folder, 2021)
+    misnamed = [p for p in problems if p.startswith(f"错误：2021/narrative/{name}：")]
+    assert len(misnamed) == 1 and "不是本年度报告任何部分的文字稿，其内容不会出现在报告中；" in misnamed[0]
+    assert expected in misnamed[0]
+    missing = [p for p in problems if p.startswith("错误：2021/narrative/存在的主要问题及改进情况.md：文件不存在")]
+    # The suggestion already names the missing file; without one, the missing file is named on its own.
+    assert len(problems) == 1 if "是否应命名为" in expected else len(missing) == 1 and len(problems) == 2
+
+
+def test_narrative_and_ledger_errors_are_reported_together(agency):
+    text = PROACTIVE + "2021-05-01,某通知,,电视台\n"
+    folder = agency({"proactive": text}, {2021: "发布日期: 2022-01-10\n"})
+    (folder / "2021" / "narrative" / "总体情况.md").unlink()
+    problems = _problems(folder, 2021)
+    assert len(problems) == 2
+    assert "总体情况.md：文件不存在" in problems[0] and "proactive.csv 第4行" in problems[1]

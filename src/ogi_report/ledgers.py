@@ -8,6 +8,7 @@ that ledgers of millions of rows load in seconds. Nothing here computes a report
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -22,7 +23,15 @@ import pandas as pd
 import python_calamine
 import yaml
 
-from .formats import FORMAT_IDS, default_format_id, national_outcomes, report_facts, vocabulary
+from .formats import (
+    FORMAT_IDS,
+    default_format_id,
+    get_format,
+    national_outcomes,
+    report_facts,
+    strip_numbering,
+    vocabulary,
+)
 from .problems import InputError, Problem
 
 # Excel users type full-width digits and separators; dates and numbers accept them.
@@ -721,14 +730,36 @@ def _yaml_text(value: object) -> str:
     return str(value)
 
 
-def load_narrative(data_dir: Path, year: int) -> dict[str, tuple[str, str]]:
+def load_narrative(data_dir: Path, year: int, format_id: str, problems: list[Problem]) -> dict[str, tuple[str, str]]:
+    """The prose of each section, keyed by the section's narrative stem. A section without a table must
+    have prose (a whitespace-only file counts as missing); any other file is an error, since its text
+    would silently not appear in the report."""
     folder = data_dir / str(year) / "narrative"
-    if not folder.is_dir():
-        return {}
-    return {
-        p.stem: (f"{year}/narrative/{p.name}", _decode(p.read_bytes()))
-        for p in sorted(folder.glob("*.md"))
-    }
+    sections = get_format(format_id).sections
+    stems = [s.narrative for s in sections]
+    found: dict[str, tuple[str, str]] = {}
+    guessed: set[str] = set()  # stems a misnamed file was told to be named: that error is enough
+    # Hidden files are the file manager's (.DS_Store), never an analyst's prose.
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+    for path in entries:
+        file = f"{year}/narrative/{path.name}"
+        if path.is_file() and path.suffix == ".md" and path.stem in stems:
+            found[path.stem] = (file, _decode(path.read_bytes()))
+            continue
+        guess = difflib.get_close_matches(strip_numbering(path.stem), stems, n=1, cutoff=0.4)
+        guessed.update(guess)
+        hint = (f"是否应命名为 {guess[0]}.md？" if guess else
+                f"文字稿的文件名为部分标题去掉序号再加 .md：{'、'.join(f'{s}.md' for s in stems)}")
+        problems.append(Problem(f"不是本年度报告任何部分的文字稿，其内容不会出现在报告中；{hint}", file))
+    for section in sections:
+        if (section.table is not None or section.narrative in guessed
+                or found.get(section.narrative, ("", ""))[1].strip()):
+            continue
+        file = f"{year}/narrative/{section.narrative}.md"
+        todo = "请在此文件中写明该部分内容" if section.narrative in found else "请新建此文件"
+        state = "内容为空" if section.narrative in found else "文件不存在"
+        problems.append(Problem(f"{state}：「{section.heading}」部分必须有文字稿，{todo}", file))
+    return found
 
 
 def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
@@ -749,6 +780,9 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
     if all(source is None for source in sources.values()):
         expected = "、".join(f"{s}.csv" for s in LEDGERS)
         problems.append(Problem(f"机构数据文件夹中没有任何台账文件（应有 {expected} 中的至少一个）"))
+    narrative: dict[str, tuple[str, str]] = {}
+    if year_facts is not None and year_facts.format_id in FORMAT_IDS:  # else the parts are unknown
+        narrative = load_narrative(data_dir, year, year_facts.format_id, problems)
     if any(not p.warning for p in problems):
         raise InputError(problems)
-    return AgencyData(agency, year_facts, ledgers, sources, load_narrative(data_dir, year))
+    return AgencyData(agency, year_facts, ledgers, sources, narrative)

@@ -65,11 +65,12 @@ class Report:
         for stem, (file, text) in data.narrative.items():
             self.filled_prose[stem], found = fill(text, self.names, file)
             prose_problems.extend(found)
+        # The format's own sentences, kept apart so that I7 reports rows of the analyst's file as written.
+        self.statements: dict[str, str] = {}  # narrative stem → filled statement
         for section in self.format.sections:
             if section.statement:
-                statement, found = fill(section.statement, self.names, f"formats/{self.format.id}")
-                self.filled_prose[section.narrative] = "\n\n".join(
-                    p for p in (self.filled_prose.get(section.narrative, ""), statement) if p)
+                self.statements[section.narrative], found = fill(
+                    section.statement, self.names, f"formats/{self.format.id}")
                 prose_problems.extend(found)
         self.problems += prose_problems + checks.prose_numbers(self)
 
@@ -103,7 +104,10 @@ class Report:
         return Fragment(TEMPLATES.get_template("header.html.j2").render(report=self, preamble=preamble))
 
     def prose(self, stem: str) -> str:
-        return to_html(self.filled_prose.get(stem, ""))
+        """A section's prose as HTML. The format's statement comes first: the analyst's prose of 六
+        typically closes with "本年度无其他需要报告的事项", which must stay the last sentence."""
+        parts = (self.statements.get(stem, ""), self.filled_prose.get(stem, ""))
+        return to_html("\n\n".join(p for p in parts if p.strip()))
 
     @cached_property
     def section_tables(self) -> dict[str, Table | None]:

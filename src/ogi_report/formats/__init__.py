@@ -155,7 +155,7 @@ class Section:
     heading: str
     table: str | None = None
     indicators: tuple[Indicator, ...] = ()
-    statement: str = ""  # prose the format itself prints after the analyst's (Jinja, figures by name)
+    statement: str = ""  # prose the format itself prints before the analyst's (Jinja, figures by name)
 
     @property
     def narrative(self) -> str:
