@@ -170,3 +170,57 @@ def test_the_problem_list_cell_carries_the_run_summary_for_the_build(agency):
     assert summary.title == "测试街2021年政府信息公开工作年度报告" and summary.format_id == report.format.id
     assert [p.rule for p in summary.warnings] == ["C1"]
     assert set(summary.missing_ledgers) == set(report.data.missing_ledgers()) and summary.missing_ledgers
+
+
+def _f1(agency, year, report_yaml, ledgers):
+    report = Report(load_agency_data(agency(ledgers, {year: report_yaml}), year))
+    return [p for p in report.problems if p.rule == "F1"]
+
+
+def test_f1_a_format_other_than_the_years_is_a_warning_naming_the_years_format(agency):
+    requests = "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2021-03-01,自然人,其他处理/其他,2021-03-10\n"
+    f1 = _f1(agency, 2021, '发布日期: 2022-01-20\n格式: "2019"\n', {"requests": requests})
+    # The trial format lumps every 其他处理 into one row: nothing is lost, so only the warning.
+    assert len(f1) == 1 and f1[0].warning and f1[0].file == "2021/report.yaml"
+    assert f1[0].message.startswith("2021年度应使用现行模板（国办公开办函〔2021〕30号）")
+
+
+def test_f1_customary_format_drops_national_outcomes_is_an_error(agency):
+    requests = ("编号,收到日期,申请人类型,办理结果,答复日期\nA0,2023-12-01,自然人,予以公开,2023-12-10\n"
+                "A1,2024-03-01,自然人,予以公开,2024-03-10\nA2,2024-04-01,自然人,不予处理/重复申请,2024-04-10\n")
+    f1 = _f1(agency, 2024, '发布日期: 2025-01-20\n格式: "2008"\n', {"requests": requests})
+    errors = [p for p in f1 if not p.warning]
+    assert len(errors) == 1
+    assert (errors[0].file, errors[0].row, errors[0].column) == ("requests.csv", 3, "办理结果")
+    assert "2 件申请" in errors[0].message and "请删除 2024/report.yaml 中的「格式」项" in errors[0].message
+
+
+def test_f1_national_format_drops_customary_outcomes_is_an_error(agency):
+    requests = "编号,收到日期,申请人类型,办理结果,答复日期\nA1,2017-03-01,自然人,同意公开,2017-03-10\n"
+    f1 = _f1(agency, 2017, '发布日期: 2018-01-20\n格式: "2021"\n', {"requests": requests})
+    assert [(p.file, p.row, p.warning) for p in f1 if p.file != "2017/report.yaml"] == [("requests.csv", 2, False)]
+
+
+def test_f1_current_format_in_a_trial_year_drops_other_services_decisions(agency):
+    decisions = "决定日期,类型,数量\n2019-03-01,行政许可,2\n2019-04-01,其他对外管理服务事项,5\n"
+    f1 = _f1(agency, 2019, '发布日期: 2020-01-20\n格式: "2021"\n', {"decisions": decisions})
+    errors = [p for p in f1 if not p.warning]
+    assert [(p.file, p.row, p.column) for p in errors] == [("decisions.csv", 3, "类型")]
+    assert "其他对外管理服务事项" in errors[0].message
+
+
+def test_f1_the_years_own_format_asks_no_more_than_it_shows(agency):
+    decisions = "决定日期,类型,数量\n2021-04-01,其他对外管理服务事项,5\n"
+    assert _f1(agency, 2021, "发布日期: 2022-01-20\n", {"decisions": decisions}) == []
+
+
+def test_f1_each_format_shows_outcome_rows_for_exactly_its_era():
+    from ogi_report.figures import outcome_groups
+    from ogi_report.formats import FORMAT_IDS, national_outcomes, vocabulary
+
+    customary, national = set(vocabulary()["惯例办理结果"].values), set(national_outcomes())
+    groups = outcome_groups([*customary, *national])
+    for format_id in FORMAT_IDS:
+        shown = checks.shown_measures(get_format(format_id))
+        counted = {o for key, members in groups.items() if f"requests.replied.{key}.总计" in shown for o in members}
+        assert counted == (customary if format_id == "2008" else national), format_id

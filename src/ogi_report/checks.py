@@ -3,7 +3,8 @@
 O1 and I1–I4 hold by construction when the counting rules are right; they are checked anyway because
 a report is a legal publication and a bug must not reach it. I5 and I6 compare with the previous
 year computed from the same running ledgers; I7 compares numbers written in the prose with the
-figures; C1 compares the publication date with the deadline. Checks only read a Report.
+figures; C1 compares the publication date with the deadline; F1 (ours, not the spec's) makes sure the
+chosen format prints every ledger fact of the year. Checks only read a Report.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 from typing import TYPE_CHECKING
 
 from . import statements
-from .figures import TOTAL, Figures, document_figures, request_figures
-from .formats import Format
+from .figures import TOTAL, Figures, document_figures, in_year, outcome_groups, request_figures
+from .formats import Format, default_format_id, get_format, national_outcomes, vocabulary
 from .narrative import format_number
 from .problems import Problem
 
@@ -109,10 +110,79 @@ def c1(report: Report) -> list[Problem]:
     return []
 
 
+def shown_measures(fmt: Format) -> set[str]:
+    """Every measure a format prints (table 三 rows by their 总计 column)."""
+    shown = {i.measure for s in fmt.sections for i in s.indicators}
+    shown |= {m for block in fmt.active for row in block.rows for m in row.measures}
+    if fmt.requests is not None:
+        shown |= {f"{leaf.measure}.{TOTAL}" for leaf in fmt.requests.row_leaves()}
+    return shown
+
+
+def _remedy(report: Report) -> str:
+    year, fmt = report.year, report.format
+    default = default_format_id(year)
+    if fmt.id == default:
+        return "请核对台账"
+    return (f"{year}年度应使用{get_format(default).title}：请删除 {year}/report.yaml 中的「格式」项"
+            f"（或改为“{default}”）")
+
+
+def coverage(report: Report) -> list[Problem]:
+    """F1: every ledger row of the year must be counted in a figure the format prints.
+
+    A format other than the year's is a warning. The outcome rows a format shows must add up to all
+    replies of the year (an outcome of the other era has no row, so it would silently count 0), and a
+    decision, purchase or fee of the year needs a row too when the format is not the year's: errors.
+    The year's own format reports what the law asks, no more (no 其他对外管理服务事项 from 2021 on).
+    """
+    fmt, year, ledgers = report.format, report.year, report.data.ledgers
+    default = default_format_id(year)
+    shown = shown_measures(fmt)
+    problems = []
+    if fmt.id != default:
+        # Allowed (a re-issue in an old layout), but then every figure it cannot show is reported below.
+        problems.append(Problem(
+            f"{year}年度应使用{get_format(default).title}；「格式」“{fmt.id}”是{fmt.title}，"
+            f"不适用于{year}年度；除非有意沿用旧格式，请删除「格式」项",
+            f"{year}/report.yaml", rule="F1", warning=True))
+    outcomes = [*vocabulary()["惯例办理结果"].values, *national_outcomes()]
+    counted = {o for key, members in outcome_groups(outcomes).items()
+               if f"requests.replied.{key}.{TOTAL}" in shown for o in members}
+    requests = ledgers["requests"]
+    lost = requests[in_year(requests["replied"], year) & ~requests["outcome"].isin(counted)
+                    & (requests["outcome"] != "")]
+    if len(lost):
+        first = lost.iloc[0]
+        problems.append(Problem(
+            f"本年答复的 {len(lost)} 件申请（如本行“{first['outcome']}”）在{fmt.title}中没有对应的办理结果行，"
+            f"报告会把它们计为 0；{_remedy(report)}",
+            report.data.sources["requests"], int(first["_row"]), "办理结果", rule="F1"))
+    families = (  # ledger, column header the message points at, column of the kind, measure of a row
+        ("decisions", "类型", "type", "decisions.{}"),
+        ("procurement", "采购日期", None, "procurement.count"),
+        ("fees", "收费日期", None, "fees.total_wan"),
+    )
+    for stem, column, kind, measure in families if fmt.id != default else ():  # the year's format asks no more
+        ledger = ledgers[stem]
+        rows = ledger[in_year(ledger["date"], year)]
+        if kind is not None:
+            unshown = rows[~rows[kind].astype(str).map(measure.format).isin(shown)]
+        else:
+            unshown = rows.iloc[:0] if measure in shown else rows
+        if len(unshown):
+            first = unshown.iloc[0]
+            what = f"（如本行“{first['type']}”）" if stem == "decisions" else ""
+            problems.append(Problem(
+                f"本年 {len(unshown)} 行{what}在{fmt.title}中没有对应的行，不会出现在报告中；{_remedy(report)}",
+                report.data.sources[stem], int(first["_row"]), column, rule="F1"))
+    return sorted(problems, key=lambda p: (p.file or "", p.row or 0))  # the order build prints them in
+
+
 def run(report: Report) -> list[Problem]:
     """Every figure rule that applies to the report's format."""
     fmt, f = report.format, report.figures
-    problems = i4(f) + c1(report)
+    problems = i4(f) + c1(report) + coverage(report)
     if fmt.requests is not None:
         ledgers, year = report.data.ledgers, report.year - 1
         previous = request_figures(ledgers["requests"], year) | document_figures(ledgers["documents"], year)

@@ -98,7 +98,7 @@ def _by_applicant(rows: pd.DataFrame, prefix: str) -> Figures:
     return out
 
 
-def _outcome_groups(outcomes: list[str]) -> dict[str, list[str]]:
+def outcome_groups(outcomes: list[str]) -> dict[str, list[str]]:
     """Each outcome key → the 办理结果 values it sums: itself, or its members for a group (`不予公开`)."""
     groups: dict[str, list[str]] = {o: [o] for o in outcomes}
     for o in outcomes:
@@ -124,7 +124,7 @@ def request_figures(ledger: pd.DataFrame, year: int) -> Figures:
         .reindex(index=outcomes, columns=applicants, fill_value=0).to_numpy()
     )
     position = {o: i for i, o in enumerate(outcomes)}
-    for key, members in _outcome_groups(outcomes).items():
+    for key, members in outcome_groups(outcomes).items():
         counts = matrix[[position[m] for m in members]].sum(axis=0)
         for applicant, count in zip(applicants, counts, strict=True):
             out[f"requests.replied.{key}.{applicant}"] = int(count)
