@@ -523,7 +523,10 @@ def load_ledger(
         return empty_ledger(stem), path.name, [Problem(str(exc), path.name)]
     typed, problems = parse_ledger(stem, raw, path.name, year)
     if path.suffix.lower() == ".xlsx":
-        problems += _xlsx_formula_problems(path, list(raw.columns))
+        cells = _xlsx_formula_problems(path, list(raw.columns))
+        # such a cell reads as empty: its own error replaces "不能为空" or a cross-check on it
+        seen = {(c.row, c.column) for c in cells}
+        problems = [p for p in problems if (p.row, p.column) not in seen] + cells
     return typed, path.name, problems
 
 
