@@ -356,7 +356,8 @@ def _validate_column(
 ) -> None:
     n = len(frame)
     if col.header in frame.columns:
-        codes, uniques = _codes(frame[col.header])
+        # "A1 ", "\u3000A1" and "Ａ１" are the same request as "A1": keys are folded before they are counted
+        codes, uniques = _codes(_normal_keys(frame[col.header]) if col.kind == "key" else frame[col.header])
         if col.default is not None:
             uniques = uniques.mask(uniques == "", col.default)
     else:
@@ -434,10 +435,6 @@ def _validate_column(
         for channel in values:
             typed[f"{col.name}.{channel}"] = per_row(pd.Series([channel in ps for ps in parts], dtype=bool))
     else:
-        if col.kind == "key":  # "A1 ", "\u3000A1" and "Ａ１" are the same request as "A1"
-            uniques = uniques.map(_normal_key)
-            groups, uniques = pd.factorize(uniques)
-            codes, uniques = groups[codes], pd.Series(uniques, dtype=object)
         typed[col.name] = uniques.to_numpy()[codes] if n else np.array([], dtype=object)
         if col.kind == "key":
             dup = pd.Series(codes).duplicated(keep="first").to_numpy() & ~per_row(uniques == "")
@@ -446,10 +443,24 @@ def _validate_column(
                 out.rows(dup, col.header, lambda pos: f"编号“{value(pos)}”重复（第{int(first[pos])}行已有）")
 
 
-def _normal_key(key: str) -> str:
+def _normal_key(key: object) -> object:
     """A 编号 as compared for duplicates: full-width letters, digits and spaces folded (NFKC), spaces
     around it dropped."""
-    return unicodedata.normalize("NFKC", key).strip()
+    return unicodedata.normalize("NFKC", key).strip() if isinstance(key, str) else key
+
+
+def _normal_keys(column: pd.Series) -> pd.Series:
+    """The column with every key folded by `_normal_key`; only the few keys that need it are touched, so
+    that a ledger of millions of plain ASCII keys is not copied."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.map(_normal_key)
+    values = column.to_numpy(dtype=object)
+    odd = [i for i, v in enumerate(values) if isinstance(v, str) and (not v.isascii() or v.strip() != v)]
+    if not odd:
+        return column
+    values = values.copy()
+    values[odd] = [_normal_key(values[i]) for i in odd]
+    return pd.Series(values, index=column.index, dtype=object)
 
 
 def _cross_checks(stem: str, t: pd.DataFrame, out: _Collector) -> None:
@@ -521,7 +532,10 @@ def load_ledger(
         return empty_ledger(stem), path.name, [Problem(str(exc), path.name)]
     typed, problems = parse_ledger(stem, raw, path.name, year)
     if path.suffix.lower() == ".xlsx":
-        problems += _xlsx_formula_problems(path, list(raw.columns))
+        cells = _xlsx_formula_problems(path, list(raw.columns))
+        # such a cell reads as empty: its own error replaces "不能为空" or a cross-check on it
+        seen = {(c.row, c.column) for c in cells}
+        problems = [p for p in problems if (p.row, p.column) not in seen] + cells
     return typed, path.name, problems
 
 
