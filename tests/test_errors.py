@@ -115,3 +115,10 @@ def test_names_into_a_closed_pipe_exits_quietly():
     err = proc.stderr.read().decode()
     assert proc.wait() == 0
     assert err == ""
+
+
+def test_a_quoted_year_in_a_params_file_is_read_as_a_number(tmp_path):
+    from ogi_report.build import runs_from_params
+
+    (tmp_path / "2017.yaml").write_text('data_dir: data/naizishan\nyear: "2017"\n', encoding="utf-8")
+    assert runs_from_params([tmp_path / "2017.yaml"]) == [Run(Path("data/naizishan"), 2017)]
