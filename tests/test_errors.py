@@ -115,3 +115,23 @@ def test_names_into_a_closed_pipe_exits_quietly():
     err = proc.stderr.read().decode()
     assert proc.wait() == 0
     assert err == ""
+
+
+def test_a_quoted_year_in_a_params_file_is_read_as_a_number(tmp_path):
+    from ogi_report.build import runs_from_params
+
+    (tmp_path / "2017.yaml").write_text('data_dir: data/naizishan\nyear: "2017"\n', encoding="utf-8")
+    assert runs_from_params([tmp_path / "2017.yaml"]) == [Run(Path("data/naizishan"), 2017)]
+
+
+def test_no_permission_on_the_output_folder_is_named_in_chinese(tmp_path, capsys, monkeypatch):
+    """As a read-only folder answers a normal user (the test may run as root, who may write anywhere)."""
+    import tempfile
+
+    def refuse(*args, dir: str, **kw):
+        raise PermissionError(13, "Permission denied", dir)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    status, out = _build(capsys, str(DATA), "--year", "2017", "--out", str(tmp_path))
+    assert status == 1
+    assert f"无法写入输出文件夹 {tmp_path / 'naizishan'}：没有写入权限" in out

@@ -479,11 +479,14 @@ def _read_params(path: Path, problems: list[Problem]) -> Run | None:
         problems.append(Problem(f"data_dir 应是机构数据文件夹的路径，如 data/naizishan，而不是“{data['data_dir']}”",
                                 name))
         return None
-    bad_year = year_problem(data["year"], name)
+    year = data["year"]
+    if isinstance(year, str) and year.strip().isdigit():  # year: "2021", quoted
+        year = int(year)
+    bad_year = year_problem(year, name)
     if bad_year:
         problems.append(bad_year)
         return None
-    return Run(Path(data["data_dir"]), data["year"])
+    return Run(Path(data["data_dir"]), year)
 
 
 def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool,
