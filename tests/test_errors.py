@@ -135,3 +135,21 @@ def test_no_permission_on_the_output_folder_is_named_in_chinese(tmp_path, capsys
     status, out = _build(capsys, str(DATA), "--year", "2017", "--out", str(tmp_path))
     assert status == 1
     assert f"无法写入输出文件夹 {tmp_path / 'naizishan'}：没有写入权限" in out
+
+
+def test_a_stuck_cell_stops_the_build_with_a_clear_message(tmp_path, monkeypatch):
+    """An endless cell used to hold a build (and a batch) forever."""
+    import nbformat
+
+    from ogi_report import build as build_module
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+    path = tmp_path / "stuck.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(build_module, "CELL_TIMEOUT", 2)
+    km = build_module.start_kernel(tmp_path)
+    try:
+        with pytest.raises(build_module.BuildError, match="运行超过 2 秒仍未结束"):
+            build_module.execute(path, tmp_path, {}, km)
+    finally:
+        build_module.stop_kernel(km)

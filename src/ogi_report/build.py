@@ -196,17 +196,28 @@ def stop_kernel(km) -> None:
         run_sync(km.shutdown_kernel)(now=True)
 
 
+# A report's cells take seconds; one that runs this long is stuck (an analyst's endless loop, a huge ledger
+# on a slow disk), and a batch must not wait for it forever.
+CELL_TIMEOUT = 600
+
+
 def execute(notebook: Path, workdir: Path, parameters: dict, km=None):
     """Run the notebook with papermill in `workdir`, on the kernel of `km` if one was started already;
-    a failing cell becomes a BuildError in Chinese."""
+    a failing or stuck cell becomes a BuildError in Chinese."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     try:
         return papermill.execute_notebook(
             str(notebook), None, parameters=parameters, cwd=str(workdir), progress_bar=False,
             kernel_name="python3", kernel_manager_class=_kernel_manager_class(), km=km, log_output=False,
+            execution_timeout=CELL_TIMEOUT,
         )
+    except CellTimeoutError as exc:
+        raise BuildError(
+            f"笔记本 {notebook.name} 的一个代码单元格运行超过 {CELL_TIMEOUT} 秒仍未结束，已停止生成；"
+            "请检查笔记本中自己添加的单元格或台账是否异常庞大") from exc
     except PapermillExecutionError as exc:
         raise NotebookError(
             f"笔记本 {notebook.name} 第 {exc.exec_count} 个代码单元格执行出错：{exc.ename}: {exc.evalue}", exc.ename
