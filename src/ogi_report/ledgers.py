@@ -38,6 +38,7 @@ from .problems import InputError, Problem
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－／，", "0123456789.-/,")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]0{1,2}:00(?::00)?)?$")
 _MAX_PER_COLUMN = 20  # problems listed per column before summarising the rest
+_MAX_TEXT = 500  # characters of a title or 编号; a 100,000-character title took the PDF renderer minutes
 _MAX_COUNT = 10**9  # a larger 数量 or report.yaml count is a typing slip, and would overflow int64
 _FIRST_YEAR = 1990  # ledger dates before this are typing slips (the ledgers start decades later)
 # Excel shows these in a cell whose formula failed; counted as text they would silently become 1 or 0.
@@ -436,6 +437,10 @@ def _validate_column(
             typed[f"{col.name}.{channel}"] = per_row(pd.Series([channel in ps for ps in parts], dtype=bool))
     else:
         typed[col.name] = uniques.to_numpy()[codes] if n else np.array([], dtype=object)
+        lengths = uniques.str.len()
+        out.rows(per_row(lengths > _MAX_TEXT), col.header,
+                 lambda pos: f"文字过长（{int(lengths.iat[codes[pos]])} 个字），最多 {_MAX_TEXT} 个字；"
+                 "请检查是否把多行或整段内容粘贴进了一个单元格")
         if col.kind == "key":
             dup = pd.Series(codes).duplicated(keep="first").to_numpy() & ~per_row(uniques == "")
             if dup.any():
