@@ -8,6 +8,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from ogi_report.build import data_inputs, inputs_hash
+from ogi_report.cli import main
 from ogi_report.ledgers import load_agency_data
 from ogi_report.problems import InputError
 
@@ -315,3 +317,126 @@ def test_narrative_and_ledger_errors_are_reported_together(agency):
     problems = _problems(folder, 2021)
     assert len(problems) == 2
     assert "总体情况.md：文件不存在" in problems[0] and "proactive.csv 第4行" in problems[1]
+
+REQUESTS_HEADER = ["编号", "收到日期", "申请人类型", "办理结果", "答复日期"]
+
+
+def _workbook(path, sheets: dict[str, list[list]]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_xlsx_title_row_repeated_extra_columns_and_blank_headers_keep_excel_row_numbers(agency):
+    folder = agency(years={2019: "发布日期: 2020-01-10\n"})
+    _workbook(folder / "requests.xlsx", {"台账": [
+        ["2019年政府信息公开申请台账"],
+        ["编号", "收到日期", "备注", "申请人类型", "办理结果", "答复日期", "备注", None, None],
+        ["A1", "2019-05-06", "电话催办", "自然人", "予以公开", "2019-05-20", "已归档", "x", None],
+        ["A2", "2019-06-01", None, "个人", None, None, None, None, "y"],
+    ]})
+    problems = _problems(folder, 2019)
+    assert problems == ["错误：requests.xlsx 第4行 「申请人类型」列：“个人”不是允许的值；允许的值："
+                        + problems[0].split("允许的值：")[-1]]
+    _workbook(folder / "requests.xlsx", {"台账": [
+        ["2019年政府信息公开申请台账"], [], [*REQUESTS_HEADER, "备注", "备注", None],
+        ["A1", "2019-05-06", "自然人", "予以公开", "2019-05-20", "甲", "乙", "丙"],
+    ]})
+    frame = load_agency_data(folder, 2019).ledgers["requests"]
+    assert frame["id"].tolist() == ["A1"] and frame["applicant"].tolist() == ["自然人"]
+    assert frame["_row"].tolist() == [4]
+
+
+def test_xlsx_contract_column_given_twice_is_an_error_naming_both_columns(agency):
+    folder = agency(years={2019: "发布日期: 2020-01-10\n"})
+    _workbook(folder / "requests.xlsx", {"Sheet1": [
+        ["申请台账"], [*REQUESTS_HEADER, "申请人类型"], ["A1", "2019-05-06", "", "", "", "自然人"],
+    ]})
+    assert _problems(folder, 2019) == [
+        "错误：requests.xlsx 第2行 「申请人类型」列：表头中有 2 列都叫「申请人类型」（第C、F列）；"
+        "请删除多余的列或改正列名，只保留一列"]
+
+
+def test_xlsx_ledger_on_a_later_sheet_is_read_and_said(agency, capsys):
+    folder = agency(years={2019: "发布日期: 2020-01-10\n"})
+    _workbook(folder / "requests.xlsx", {
+        "填表说明": [["编号：每件申请一个"], ["收到日期：YYYY-MM-DD"]],
+        "2019年": [REQUESTS_HEADER, ["A1", "2019-05-06", "自然人", "予以公开", "2019-05-20"]],
+    })
+    data = load_agency_data(folder, 2019)
+    assert data.ledgers["requests"]["id"].tolist() == ["A1"]
+    warning = "警告：requests.xlsx：读取的是第2个工作表「2019年」（第一个工作表「填表说明」没有本台账的表头）"
+    assert [str(p) for p in data.warnings] == [warning]
+    main(["check", str(folder), "--year", "2019"])
+    assert warning in capsys.readouterr().out
+
+
+def test_xlsx_two_sheets_with_the_ledger_header_is_an_error(agency):
+    folder = agency(years={2019: "发布日期: 2020-01-10\n"})
+    row = ["A1", "2019-05-06", "自然人", "予以公开", "2019-05-20"]
+    _workbook(folder / "requests.xlsx", {"2018年": [REQUESTS_HEADER, row], "2019年": [REQUESTS_HEADER, row]})
+    assert _problems(folder, 2019) == [
+        "错误：requests.xlsx：有 2 个工作表（「2018年」、「2019年」）都有本台账的表头，只能读取其中一个；"
+        "请把记录合并到一个工作表中，删除其他工作表"]
+
+
+def test_csv_title_row_above_the_header_and_tab_separated_header_with_spaces(agency):
+    text = "2021年行政处罚台账,,\n决定日期, 类 型 ,数量\n2021-03-05,行政许可,2\n2021-03-06,行政罚款,\n"
+    problems = _problems(agency({"decisions": text}, {2021: "发布日期: 2022-01-10\n"}), 2021)
+    assert len(problems) == 1 and problems[0].startswith("错误：decisions.csv 第4行 「类型」列：“行政罚款”")
+    text = "行政处罚台账\n决定日期\t类型\t数量\n2021-03-05\t行政许可\t2\n"
+    frame = load_agency_data(agency({"decisions": text}, {2021: "发布日期: 2022-01-10\n"}), 2021).ledgers["decisions"]
+    assert frame["count"].tolist() == [2] and frame["_row"].tolist() == [3]
+
+
+def test_ledger_names_in_any_case_and_with_stray_spaces_are_read_and_hashed(agency):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    (folder / "proactive.csv").rename(folder / "Proactive .CSV")
+    (folder / "fees .csv").write_text("收费日期,项目,金额（元）\n2017-02-01,工本费,10\n", encoding="utf-8")
+    data = load_agency_data(folder, 2017)
+    assert data.sources["proactive"] == "Proactive .CSV" and data.sources["fees"] == "fees .csv"
+    assert len(data.ledgers["proactive"]) == 2 and data.ledgers["fees"]["amount"].tolist() == [10.0]
+    assert {p.name for p in data_inputs(folder, 2017)} >= {"Proactive .CSV", "fees .csv"}
+    before = inputs_hash(folder, 2017)
+    (folder / "Proactive .CSV").write_text(PROACTIVE.replace("低保公示", "低保名单"), encoding="utf-8")
+    assert inputs_hash(folder, 2017) != before
+
+
+@pytest.mark.parametrize("name, says", [
+    ("requests.ods", "OpenDocument 表格格式（.ods）"), ("Requests.XLS", "旧版 Excel 格式（.xls）"),
+    ("requests2021.xlsx", "请改名为 requests.xlsx"), ("政府信息公开申请台账.csv", "请改名为 requests.csv"),
+])
+def test_ledger_that_would_not_be_read_is_an_error_not_a_missing_ledger(agency, name, says):
+    folder = agency({"proactive": PROACTIVE}, {2017: "发布日期: 2018-01-10\n"})
+    (folder / name).write_bytes(b"x")
+    (folder / "~$proactive.xlsx").write_bytes(b"")  # Excel's lock file beside an open workbook: ignored
+    (folder / "notes.csv").write_bytes(b"")  # not meant as a ledger: ignored
+    problems = _problems(folder)
+    assert len(problems) == 1 and problems[0].startswith(f"错误：{name}：") and says in problems[0]
+
+
+def test_uncalculated_formulas_are_found_on_the_sheet_actually_read(tmp_path):
+    """The ledger on the second sheet below a title row: its formula cells are named with Excel's row,
+    and a formula in the title row (=TODAY()) is not a ledger value."""
+    import openpyxl
+
+    from ogi_report.ledgers import load_ledger
+
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active["A5"] = "=1/0"  # the instructions sheet is not the ledger
+    sheet = book.create_sheet("台账")
+    sheet.append(["处理决定台账", "=TODAY()"])
+    sheet.append(["决定日期", "类型", "数量"])
+    sheet.append(["2021-03-01", "行政许可", 3])
+    sheet.append(["2021-04-01", "行政许可", "=SUM(C3:C3)"])
+    book.save(tmp_path / "decisions.xlsx")
+    _, _, problems = load_ledger(tmp_path, "decisions", 2021)
+    errors = [(p.row, p.column) for p in problems if not p.warning]
+    assert errors == [(4, "数量")], problems
+    assert "公式单元格没有保存计算结果" in next(p.message for p in problems if not p.warning)

@@ -63,9 +63,12 @@ def data_inputs(data_dir: Path, year: int) -> list[Path]:
     """The files a report of `year` is computed from: agency.yaml, the ledgers, the year folder.
 
     Every .csv and .xlsx beside agency.yaml counts as a ledger (a stray one only costs a rebuild); this
-    keeps the no-change check free of the pandas import that the ledger definitions need.
+    keeps the no-change check free of the pandas import that the ledger definitions need. The suffix is
+    matched as the ledgers are found: ignoring case and spaces (`Requests.CSV`, `fees. csv`).
     """
-    files = [data_dir / "agency.yaml", *data_dir.glob("*.csv"), *data_dir.glob("*.xlsx")]
+    ledgers = [p for p in (data_dir.iterdir() if data_dir.is_dir() else ())
+               if "".join(p.suffix.split()).lower() in (".csv", ".xlsx")]
+    files = [data_dir / "agency.yaml", *ledgers]
     year_dir = data_dir / str(year)
     if year_dir.is_dir():
         files += [p for p in year_dir.rglob("*") if p.is_file()]

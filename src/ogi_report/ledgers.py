@@ -8,7 +8,9 @@ that ledgers of millions of rows load in seconds. Nothing here computes a report
 
 from __future__ import annotations
 
+import csv
 import difflib
+import itertools
 import math
 import re
 import unicodedata
@@ -158,6 +160,7 @@ class AgencyData:
     ledgers: dict[str, pd.DataFrame]
     sources: dict[str, str | None]  # ledger stem → file name read, None when missing
     narrative: dict[str, tuple[str, str]] = field(default_factory=dict)  # stem → (file, text)
+    warnings: list[Problem] = field(default_factory=list)  # found while reading (e.g. which worksheet)
 
     @property
     def year(self) -> int:
@@ -231,65 +234,166 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _key_headers() -> set[str]:
-    return {c.header for spec in LEDGERS.values() for c in spec.columns if c.kind in ("key", "text")}
+_HEADER_ROWS = 10  # the header is looked for in this many rows from the top (title rows above it)
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def _header_text(value: object) -> str:
+    """A header cell compared with the contract: spaces and line breaks (Alt+Enter in Excel) removed."""
+    return re.sub(r"\s+", "", _cell_text(value))
+
+
+def _column_letter(position: int) -> str:
+    """Excel's name of the column at 0-based `position`: A … Z, AA …"""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _find_header(rows: list[list[str]], spec: LedgerSpec) -> tuple[int, int]:
+    """The index among `rows` (header texts of the top rows) of the ledger's header, and how many of its
+    required columns that row names: the first row naming them all, else the one naming most (so that
+    the missing columns are reported against the right row), else the first row."""
+    required = {c.header for c in spec.columns if c.required}
+    found = [len(required.intersection(row)) for row in rows]
+    best = max(found, default=0)
+    return (found.index(best), best) if best else (0, 0)
+
+
+def _column_names(header: list[str], spec: LedgerSpec, file: str, header_row: int) -> tuple[list[str], list[Problem]]:
+    """Unique DataFrame column names for the header: contract columns keep their name; any other column
+    (extra, blank or duplicated) is named by its position, so it is kept but never mistaken for one.
+    A contract column given twice is an error: which of the two holds the values cannot be guessed."""
+    contract = {c.header for c in spec.columns}
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(name, []).append(i)
+    problems = [
+        Problem(f"表头中有 {len(at)} 列都叫「{name}」（第{'、'.join(_column_letter(i) for i in at)}列）；"
+                "请删除多余的列或改正列名，只保留一列", file, header_row, name)
+        for name, at in positions.items() if name in contract and len(at) > 1
+    ]
+    names = [name if name in contract and len(positions[name]) == 1 else f"{i}:{name}"
+             for i, name in enumerate(header)]
+    return names, problems
+
+
+def _plain_text_headers(spec: LedgerSpec) -> set[str]:
+    """Columns read as plain text rather than categoricals: unique keys and titles."""
+    return {c.header for c in spec.columns if c.kind in ("key", "text")}
+
+
+def read_table(path: Path, spec: LedgerSpec) -> tuple[pd.DataFrame, list[Problem]]:
     """A ledger file: categorical text columns (unique keys and titles as plain text), blank rows
-    dropped, and `_row` holding each row's number as Excel shows it.
+    dropped, and `_row` holding each row's number as Excel shows it; with the problems of its layout
+    (a contract column given twice; which worksheet was read when it is not the first).
 
-    Raises ValueError with a Chinese message when the file cannot be read at all.
+    The header is the row, among the top ones, that names the ledger's required columns, so that a
+    title row above it is skipped. Raises ValueError with a Chinese message when the file cannot be read.
     """
-    if path.suffix.lower() == ".xlsx":
-        try:
-            rows = python_calamine.load_workbook(str(path)).get_sheet_by_index(0).to_python(
-                skip_empty_area=False
-            )
-        except Exception as exc:  # calamine raises several unrelated types for a broken workbook
-            raise ValueError(f"无法读取 Excel 文件（{exc}）；请确认文件是 .xlsx 格式且未损坏") from exc
-        if not rows:
-            return pd.DataFrame({"_row": []})
-        header = [_cell_text(v).strip() for v in rows[0]]
-        body = [[_cell_text(v) for v in r] for r in rows[1:]]
-        frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
-        keys = _key_headers()
-        for column in frame.columns:
-            if column not in keys:
-                frame[column] = frame[column].astype("category")
+    sheet = 0
+    if "".join(path.suffix.split()).lower() == ".xlsx":
+        frame, header_index, problems, sheet = _read_xlsx(path, spec)
     else:
         for encoding in _csv_encodings(path):
             try:
-                frame = _read_csv(path, encoding)
+                frame, header_index = _read_csv(path, encoding, spec)
                 break
             except UnicodeDecodeError:
                 continue
         else:
             raise ValueError(_UNKNOWN_ENCODING)
-        if frame is None:
-            return pd.DataFrame({"_row": []})
-        frame.columns = [str(c).strip() for c in frame.columns]
-    frame["_row"] = np.arange(2, len(frame) + 2)
+        problems = []
+    if frame is None:
+        return pd.DataFrame({"_row": []}), problems
+    names, duplicates = _column_names(list(frame.columns), spec, path.name, header_index + 1)
+    frame.columns = names
+    if duplicates:
+        return pd.DataFrame({"_row": []}), problems + duplicates
+    frame["_row"] = np.arange(header_index + 2, len(frame) + header_index + 2)
     blank = _blank_rows(frame)
-    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+    frame = frame[~blank].reset_index(drop=True) if blank.any() else frame
+    frame.attrs.update(sheet=sheet, header_row=header_index + 1)  # where the cells are, as Excel numbers them
+    return frame, problems
 
 
-def _read_csv(path: Path, encoding: str) -> pd.DataFrame | None:
-    """The CSV in `encoding` (None when it is empty); UnicodeDecodeError when it is not in it."""
-    with path.open(encoding=encoding) as f:
-        first_line = f.readline()
-    sep = "\t" if "\t" in first_line and "," not in first_line else ","
-    header = [h.strip() for h in first_line.rstrip("\r\n").split(sep)]
-    keys = _key_headers()
-    # dtype by position: headers may carry stray spaces that read_csv keeps
-    dtypes = {i: (object if name in keys else "category") for i, name in enumerate(header)}
+def _read_xlsx(path: Path, spec: LedgerSpec) -> tuple[pd.DataFrame | None, int, list[Problem], int]:
+    """The worksheet holding the ledger (None when it is empty), its header's row index, a warning
+    when that is not the first worksheet, and that worksheet's index. Columns are named by their header."""
     try:
-        return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtypes, na_filter=False,
-                           skip_blank_lines=False)
+        book = python_calamine.load_workbook(str(path))
+        sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
+        # skip_empty_area=False: rows and columns start at A1, so that indexes are Excel's numbering
+        tops = [[[_header_text(v) for v in r] for r in s.to_python(skip_empty_area=False, nrows=_HEADER_ROWS)]
+                for s in sheets]
+    except Exception as exc:  # calamine raises several unrelated types for a broken workbook
+        raise ValueError(f"无法读取 Excel 文件（{exc}）；请确认文件是 .xlsx 格式且未损坏") from exc
+    if not sheets:
+        return None, 0, [], 0
+    headers = [_find_header(top, spec) for top in tops]
+    complete = sum(c.required for c in spec.columns)
+    matching = [i for i, (_, found) in enumerate(headers) if found == complete]
+    if len(matching) > 1:
+        names = "、".join(f"「{sheets[i].name}」" for i in matching)
+        raise ValueError(f"有 {len(matching)} 个工作表（{names}）都有本台账的表头，只能读取其中一个；"
+                         "请把记录合并到一个工作表中，删除其他工作表")
+    # the one sheet with the whole header; else the one naming most required columns; else the first
+    chosen = matching[0] if matching else max(range(len(sheets)), key=lambda i: (headers[i][1], -i))
+    header_index = headers[chosen][0]
+    problems = []
+    if chosen:
+        problems.append(Problem(
+            f"读取的是第{chosen + 1}个工作表「{sheets[chosen].name}」（第一个工作表「{sheets[0].name}」"
+            "没有本台账的表头）", path.name, warning=True))
+    try:
+        rows = sheets[chosen].to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise ValueError(f"无法读取 Excel 文件（{exc}）；请确认文件是 .xlsx 格式且未损坏") from exc
+    if len(rows) <= header_index:
+        return None, header_index, problems, chosen
+    header = tops[chosen][header_index]
+    body = [[_cell_text(v) for v in r] for r in rows[header_index + 1:]]
+    # positional names while building: the header may repeat a name or leave cells blank
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(len(header)))
+    plain = _plain_text_headers(spec)
+    for i, name in enumerate(header):
+        if name not in plain:
+            frame[i] = frame[i].astype("category")
+    frame.columns = header
+    return frame, header_index, problems, chosen
+
+
+def _read_csv(path: Path, encoding: str, spec: LedgerSpec) -> tuple[pd.DataFrame | None, int]:
+    """The CSV in `encoding` (None when it is empty) and its header's row index; UnicodeDecodeError
+    when it is not in that encoding. Columns are named by their header text."""
+    with path.open(encoding=encoding, newline="") as f:
+        top = list(itertools.islice(f, _HEADER_ROWS))
+    if not "".join(top).strip():
+        return None, 0
+    # comma, or tab (Excel's "Unicode text"): whichever splits a row into the ledger's header
+    candidates = []
+    for sep in (",", "\t"):
+        rows = [[re.sub(r"\s+", "", cell) for cell in row] for row in csv.reader(top, delimiter=sep)]
+        candidates.append((*_find_header(rows, spec), sep, rows))
+    index, found, sep, rows = max(candidates, key=lambda c: c[1])
+    if not found:  # no header found: the first line decides, as the missing columns will be reported
+        index, sep = 0, "\t" if "\t" in top[0] and "," not in top[0] else ","
+        rows = candidates[sep == "\t"][3]
+    header = rows[index] if index < len(rows) else []
+    plain = _plain_text_headers(spec)
+    try:
+        frame = pd.read_csv(path, sep=sep, encoding=encoding, header=None, skiprows=index + 1,
+                            names=range(len(header)), dtype={i: (object if name in plain else "category")
+                                                            for i, name in enumerate(header)},
+                            na_filter=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         raise ValueError(f"CSV 格式错误（{exc}）") from exc
     except pd.errors.EmptyDataError:
-        return None
+        frame = pd.DataFrame(columns=range(len(header)))
+    frame.columns = header
+    return frame, index
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -321,8 +425,62 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, uniques.fillna("").astype(str).str.strip()
 
 
+# --- finding ledger files ----------------------------------------------------------------------
+# Names are matched ignoring case and spaces (`Requests.CSV`, `fees .csv`). A file that looks meant as a
+# ledger but cannot be read as one (old Excel, a near-miss name) is an error: counted as a missing
+# ledger, its records would silently become zeros in the report.
+
+_OTHER_SPREADSHEETS = {
+    "xls": "旧版 Excel 格式（.xls）", "xlsm": "带宏的 Excel 格式（.xlsm）", "xlsb": "Excel 二进制格式（.xlsb）",
+    "ods": "OpenDocument 表格格式（.ods）", "et": "WPS 表格格式（.et）", "numbers": "Numbers 格式（.numbers）",
+}
+_SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8（逗号分隔）”"
+
+
+def _normalized_name(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
+
+
+def _ledger_files(data_dir: Path) -> list[Path]:
+    # "~$…" is the lock file Excel keeps beside an open workbook
+    return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+
+
 def find_ledger(data_dir: Path, stem: str) -> list[Path]:
-    return [p for p in (data_dir / f"{stem}.csv", data_dir / f"{stem}.xlsx") if p.exists()]
+    """The ledger's files: <stem>.csv and <stem>.xlsx, in any case and with stray spaces."""
+    wanted = {f"{stem}.csv", f"{stem}.xlsx"}
+    return [p for p in _ledger_files(data_dir) if _normalized_name(p.name) in wanted]
+
+
+def _meant_ledger(stem: str) -> str | None:
+    """The ledger a file name seems meant for (`request`, `requests2021`, `政府信息公开申请台账`), if any."""
+    if stem in LEDGERS:
+        return stem
+    close = difflib.get_close_matches(stem, LEDGERS, n=1, cutoff=0.8)
+    if close:
+        return close[0]
+    return next((s for s, spec in LEDGERS.items() if s in stem or spec.title in stem), None)
+
+
+def misnamed_ledgers(data_dir: Path) -> list[Problem]:
+    """Files beside agency.yaml that look meant as ledgers but would not be read as one."""
+    problems = []
+    for path in _ledger_files(data_dir):
+        stem, _, suffix = _normalized_name(path.name).rpartition(".")
+        if not stem or (suffix in ("csv", "xlsx") and stem in LEDGERS):
+            continue
+        meant = _meant_ledger(stem) if suffix in ("csv", "xlsx", *_OTHER_SPREADSHEETS) else None
+        if meant is None:
+            continue
+        title = LEDGERS[meant].title
+        if suffix in _OTHER_SPREADSHEETS:
+            message = (f"无法读取{_OTHER_SPREADSHEETS[suffix]}的台账；{_SAVE_AS_XLSX}，"
+                       f"文件名为 {meant}.xlsx 或 {meant}.csv")
+        else:
+            message = (f"文件名不是约定的台账文件名，不会被读取；如果这是{title}，请改名为 {meant}.{suffix}，"
+                       "否则请把它移出机构数据文件夹")
+        problems.append(Problem(message, path.name))
+    return problems
 
 
 # --- validating columns ------------------------------------------------------------------------
@@ -532,36 +690,42 @@ def load_ledger(
         return empty_ledger(stem), None, [Problem(f"同一台账有多个文件（{names}），请只保留一个", paths[0].name)]
     path = paths[0]
     try:
-        raw = read_table(path)
+        raw, layout = read_table(path, LEDGERS[stem])
     except ValueError as exc:
         return empty_ledger(stem), path.name, [Problem(str(exc), path.name)]
+    if any(not p.warning for p in layout):
+        return empty_ledger(stem), path.name, layout
     typed, problems = parse_ledger(stem, raw, path.name, year)
-    if path.suffix.lower() == ".xlsx":
-        cells = _xlsx_formula_problems(path, list(raw.columns))
+    if "".join(path.suffix.split()).lower() == ".xlsx":
+        cells = _xlsx_formula_problems(path, list(raw.columns), raw.attrs.get("sheet", 0),
+                                       raw.attrs.get("header_row", 1))
         # such a cell reads as empty: its own error replaces "不能为空" or a cross-check on it
         seen = {(c.row, c.column) for c in cells}
         problems = [p for p in problems if (p.row, p.column) not in seen] + cells
-    return typed, path.name, problems
+    return typed, path.name, layout + problems
 
 
 _XLSX_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _XLSX_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def _xlsx_formula_problems(path: Path, headers: list[str]) -> list[Problem]:
-    """Cells of the first sheet that hold an Excel error (#N/A…) or a formula never calculated.
+def _xlsx_formula_problems(path: Path, headers: list[str], sheet: int = 0, header_row: int = 1) -> list[Problem]:
+    """Cells below the header of the ledger's sheet that hold an Excel error (#N/A…) or a formula never
+    calculated.
 
     python_calamine returns both as an empty cell, which would silently read as 数量 1 or 金额 0, so the
     sheet's XML is looked at directly (only when it has such cells at all)."""
     try:
         with zipfile.ZipFile(path) as book:
-            xml = book.read(_first_sheet(book))
+            xml = book.read(_sheet_path(book, sheet))
     except (KeyError, OSError, zipfile.BadZipFile):
         return []  # read_table already said the workbook cannot be read
     if b't="e"' not in xml and b"<f" not in xml:
         return []
     problems = []
     for letters, row, attrs, inner in _XLSX_CELL.findall(xml):
+        if int(row) <= header_row:
+            continue  # a title or the header (=TODAY() in a title row) is not a ledger value
         inner = inner or b""
         index = 0
         for letter in letters.decode():
@@ -580,15 +744,13 @@ def _xlsx_formula_problems(path: Path, headers: list[str]) -> list[Problem]:
     return problems
 
 
-def _first_sheet(book: zipfile.ZipFile) -> str:
-    """The path in the workbook of its first sheet, as calamine reads it."""
-    workbook = book.read("xl/workbook.xml")
-    rel = re.search(rb'<sheet\b[^>]*?\br:id="([^"]+)"', workbook)
-    if rel:
-        rels = book.read("xl/_rels/workbook.xml.rels")
-        for match in re.finditer(rb"<Relationship\b[^>]*>", rels):
+def _sheet_path(book: zipfile.ZipFile, index: int) -> str:
+    """The path in the workbook of its sheet number `index` (0 = first), in calamine's order."""
+    ids = re.findall(rb'<sheet\b[^>]*?\br:id="([^"]+)"', book.read("xl/workbook.xml"))
+    if index < len(ids):
+        for match in re.finditer(rb"<Relationship\b[^>]*>", book.read("xl/_rels/workbook.xml.rels")):
             tag = match.group(0)
-            if f'Id="{rel.group(1).decode()}"'.encode() in tag:
+            if b'Id="' + ids[index] + b'"' in tag:
                 target = re.search(rb'Target="([^"]+)"', tag).group(1).decode()
                 return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return "xl/worksheets/sheet1.xml"
@@ -796,6 +958,7 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
     for stem in LEDGERS:
         ledgers[stem], sources[stem], found = load_ledger(data_dir, stem, latest)
         problems.extend(found)
+    problems.extend(misnamed_ledgers(data_dir))
     if all(source is None for source in sources.values()):
         expected = "、".join(f"{s}.csv" for s in LEDGERS)
         problems.append(Problem(f"机构数据文件夹中没有任何台账文件（应有 {expected} 中的至少一个）"))
@@ -804,4 +967,4 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
         narrative = load_narrative(data_dir, year, year_facts.format_id, problems)
     if any(not p.warning for p in problems):
         raise InputError(problems)
-    return AgencyData(agency, year_facts, ledgers, sources, narrative)
+    return AgencyData(agency, year_facts, ledgers, sources, narrative, problems)

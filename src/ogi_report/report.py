@@ -59,7 +59,7 @@ class Report:
         self.format: Format = get_format(data.year_facts.format_id)
         self.figures: Figures = compute(data.ledgers, data.year_facts.facts, self.year)
         self.names = prose_names(self.format, self.figures, self.year)
-        self.problems: list[Problem] = checks.run(self)
+        self.problems: list[Problem] = [*data.warnings, *checks.run(self)]
         self.filled_prose: dict[str, str] = {}  # narrative stem → Markdown with figures filled in
         prose_problems: list[Problem] = []
         for stem, (file, text) in data.narrative.items():
