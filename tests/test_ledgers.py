@@ -440,3 +440,27 @@ def test_uncalculated_formulas_are_found_on_the_sheet_actually_read(tmp_path):
     errors = [(p.row, p.column) for p in problems if not p.warning]
     assert errors == [(4, "数量")], problems
     assert "公式单元格没有保存计算结果" in next(p.message for p in problems if not p.warning)
+
+
+def test_links_out_of_the_agency_folder_are_not_read(tmp_path):
+    from .conftest import make_agency
+
+    """A narrative linked to /etc/passwd was published in the HTML and PDF; a ledger link was followed."""
+    from ogi_report.ledgers import load_agency_data
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    other = tmp_path / "elsewhere.csv"
+    other.write_text("发布日期,标题,类别,渠道\n2021-01-05,别人的台账,,政府网站\n", encoding="utf-8")
+    folder = make_agency(tmp_path / "data", years={2021: "发布日期: 2022-01-20\n"},
+                         narrative={2021: {"存在的主要问题及改进情况": "无。", "其他需要报告的事项": "无。"}},
+                         ledgers={"requests": "编号,收到日期,申请人类型,办理结果,答复日期\n"})
+    (folder / "2021" / "narrative" / "总体情况.md").unlink()
+    (folder / "2021" / "narrative" / "总体情况.md").symlink_to(secret)
+    (folder / "proactive.csv").symlink_to(other)
+    with pytest.raises(InputError) as caught:
+        load_agency_data(folder, 2021)
+    text = caught.value.text()
+    assert "root:x" not in text and "别人的台账" not in text
+    found = {(p.file, "机构文件夹以外" in p.message) for p in caught.value.problems}
+    assert found == {("2021/narrative/总体情况.md", True), ("proactive.csv", True)}

@@ -689,6 +689,8 @@ def load_ledger(
         names = "、".join(p.name for p in paths)
         return empty_ledger(stem), None, [Problem(f"同一台账有多个文件（{names}），请只保留一个", paths[0].name)]
     path = paths[0]
+    if outside(data_dir, path):
+        return empty_ledger(stem), path.name, [_outside_problem(path, path.name)]
     try:
         raw, layout = read_table(path, LEDGERS[stem])
     except ValueError as exc:
@@ -796,11 +798,26 @@ _TextYamlLoader.yaml_implicit_resolvers = {
 }
 
 
+def outside(root: Path, path: Path) -> bool:
+    """Whether `path` (a link, or under a linked folder) leads out of the agency folder `root`. A build
+    reads only the agency's own files: a link to /etc/passwd must not end up on a public web page."""
+    return not path.resolve().is_relative_to(root.resolve())
+
+
+def _outside_problem(path: Path, name: str) -> Problem:
+    return Problem(f"指向机构文件夹以外的位置（{path.resolve()}），为安全起见不读取；"
+                   "请把文件本身复制到机构文件夹中", name)
+
+
 def _read_yaml(
-    path: Path, problems: list[Problem], name: str, loader: type[yaml.SafeLoader] = _YamlLoader
+    path: Path, problems: list[Problem], name: str, loader: type[yaml.SafeLoader] = _YamlLoader,
+    root: Path | None = None,
 ) -> dict | None:
     if not path.exists():
         problems.append(Problem("文件不存在", name))
+        return None
+    if root is not None and outside(root, path):
+        problems.append(_outside_problem(path, name))
         return None
     if path.stat().st_size > _MAX_YAML_BYTES:
         problems.append(Problem(f"文件过大（超过 {_MAX_YAML_BYTES // 1_000_000} MB），不是有效的 {path.name}", name))
@@ -827,7 +844,7 @@ _AGENCY_KEYS = {"名称": "name", "简称": "short_name", "地址": "address", "
 
 
 def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
-    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader)
+    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader, data_dir)
     if data is None:
         return None
     not_text = [key for key in _AGENCY_KEYS if data.get(key) is not None and not isinstance(data[key], str)]
@@ -856,7 +873,7 @@ def _as_date(value: object) -> date | None:
 
 def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearFacts | None:
     name = f"{year}/report.yaml"
-    data = _read_yaml(data_dir / str(year) / "report.yaml", problems, name)
+    data = _read_yaml(data_dir / str(year) / "report.yaml", problems, name, root=data_dir)
     if data is None:
         return None
     published = _as_date(data.get("发布日期"))
@@ -924,6 +941,10 @@ def load_narrative(data_dir: Path, year: int, format_id: str, problems: list[Pro
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
     for path in entries:
         file = f"{year}/narrative/{path.name}"
+        if outside(data_dir, path):
+            problems.append(_outside_problem(path, file))
+            guessed.add(path.stem)  # said once, not again as a missing part
+            continue
         if path.is_file() and path.suffix == ".md" and path.stem in stems:
             found[path.stem] = (file, _decode(path.read_bytes()))
             continue
