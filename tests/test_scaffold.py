@@ -72,3 +72,12 @@ def test_value_outside_dropdown_is_named(folder, capsys):
     assert main(["check", str(folder), "--year", "2021"]) == 1
     err = capsys.readouterr().err
     assert "requests.xlsx" in err and "第2行" in err and "办理结果" in err
+
+
+def test_narrative_hint_is_a_jinja_comment(folder):
+    from ogi_report.narrative import fill
+
+    source = (folder / "2021" / "narrative" / "总体情况.md").read_text(encoding="utf-8")
+    assert source.startswith("{#")
+    text, problems = fill(source, {"年度": 2021, "主动公开政府信息数": 3, "本年新收申请数": 2}, "总体情况.md")
+    assert not problems and "{#" not in text and "主动公开政府信息3条" in text
