@@ -1,4 +1,4 @@
-"""`ogi-report build|check|names`: the command line for analysts, nox and other offices' tooling.
+"""`ogi-report build|check|names|init`: the command line for analysts, nox and other offices' tooling.
 
 Messages are in Chinese; exit status 0 means success, 1 means the input or the build has an error.
 """
@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("names", help="列出正文中可以引用的数字名称及其本年数值")
     n.add_argument("data_dir", type=Path)
     n.add_argument("--year", type=int, required=True)
+
+    i = sub.add_parser("init", help="新建一个待填写的机构数据文件夹（台账模板、正文初稿）")
+    i.add_argument("folder", type=Path)
+    i.add_argument("--name", required=True, help="机构全称")
+    i.add_argument("--short", required=True, help="机构简称")
+    i.add_argument("--year", type=int, required=True, help="报告年度")
     return parser
 
 
@@ -141,10 +147,22 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_folder
+
+    if args.folder.exists():
+        print(f"错误：文件夹 {args.folder} 已存在，不会覆盖；请换一个文件夹名", file=sys.stderr)
+        return 1
+    for path in init_folder(args.folder, args.name, args.short, args.year):
+        print(f"已创建 {path}")
+    print(f"请填写台账和正文后运行：ogi-report check {args.folder} --year {args.year}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names}[args.command](args)
+        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init}[args.command](args)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left early (`ogi-report names … | head`): nothing is wrong, and nothing more to say.
