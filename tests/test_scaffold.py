@@ -23,7 +23,22 @@ def test_init_creates_files_and_checks_clean(folder, capsys):
     assert all((folder / f"{stem}.xlsx").exists() for stem in LEDGERS)
     capsys.readouterr()
     assert main(["check", str(folder), "--year", "2021"]) == 0
-    assert "0 个错误" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 个错误" in out
+    assert "以下台账还没有任何记录，相应数字为 0：proactive.xlsx、documents.xlsx" in out
+
+
+@pytest.mark.slow
+def test_a_report_builds_right_after_init_and_names_the_empty_ledgers(folder, tmp_path, capsys):
+    from .conftest import ROOT
+
+    notebook = ROOT / "notebooks" / "annual_report.ipynb"
+    capsys.readouterr()
+    assert main(["build", str(folder), "--year", "2021", "--out", str(tmp_path / "out"), "--notebook",
+                 str(notebook)]) == 0
+    out = capsys.readouterr().out
+    assert "还没有任何记录" in out and "requests.xlsx" in out
+    assert (tmp_path / "out" / "agency" / "2021" / "report.pdf").is_file()
 
 
 def test_existing_folder_refused(folder, capsys):

@@ -57,6 +57,7 @@ class BuildResult:
     skipped: bool = False
     warnings: tuple[Problem, ...] = ()
     missing_ledgers: tuple[str, ...] = ()  # counted as zero, said in the log (spec/ledgers.md)
+    empty_ledgers: tuple[str, ...] = ()  # files without a record yet, said in the log too
 
 
 def data_inputs(data_dir: Path, year: int) -> list[Path]:
@@ -388,7 +389,8 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         if created and not any(dest.parent.iterdir()):
             dest.parent.rmdir()
-    return BuildResult(slug, year, dest, warnings=summary.warnings, missing_ledgers=summary.missing_ledgers)
+    return BuildResult(slug, year, dest, warnings=summary.warnings, missing_ledgers=summary.missing_ledgers,
+                       empty_ledgers=summary.empty_ledgers)
 
 
 _LISTED_CHANGES = 20

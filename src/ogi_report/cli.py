@@ -64,6 +64,9 @@ def _runs(args: argparse.Namespace) -> list[Run]:
     return runs
 
 
+_EMPTY_HINT = "提示：以下台账还没有任何记录，相应数字为 0："
+
+
 def _bar(done: int, total: int, width: int = 20) -> str:
     filled = round(width * done / total)
     return f"[{'█' * filled}{'░' * (width - filled)}] {done}/{total}"
@@ -89,6 +92,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         if result.missing_ledgers:
             names = "、".join(f"{stem}.csv" for stem in result.missing_ledgers)
             print(f"    提示：以下台账不存在，相应数字按 0 计：{names}", flush=True)
+        if result.empty_ledgers:
+            print(f"    {_EMPTY_HINT}{'、'.join(result.empty_ledgers)}", flush=True)
         for warning in result.warnings:
             print(f"    {warning}", flush=True)
     if failures:
@@ -116,6 +121,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     missing = data.missing_ledgers()
     if missing:
         print(f"提示：以下台账不存在，相应数字按 0 计：{'、'.join(f'{stem}.csv' for stem in missing)}")
+    if data.empty_ledgers():
+        print(f"{_EMPTY_HINT}{'、'.join(data.empty_ledgers())}")
     report = Report(data)
     previous = args.out / args.data_dir.resolve().name / str(args.year - 1) / "figures.csv"
     fmt, f = report.format, report.figures

@@ -169,6 +169,10 @@ class AgencyData:
     def missing_ledgers(self) -> list[str]:
         return [stem for stem, source in self.sources.items() if source is None]
 
+    def empty_ledgers(self) -> list[str]:
+        """The files of ledgers that exist but hold no record yet (right after `ogi-report init`)."""
+        return [source for stem, source in self.sources.items() if source is not None and self.ledgers[stem].empty]
+
 
 def _allowed(vocab: str) -> tuple[tuple[str, ...], dict[str, str]]:
     if vocab == "办理结果":

@@ -23,6 +23,7 @@ class RunSummary:
     problems: tuple[Problem, ...] = ()
     missing_ledgers: tuple[str, ...] = ()
     published: str = ""  # 发布日期 (ISO): once it has passed, the report's figures are public
+    empty_ledgers: tuple[str, ...] = ()  # files with a header and no record, said in the log
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -31,12 +32,12 @@ class RunSummary:
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "format": self.format_id,
                 "problems": [asdict(p) for p in self.problems], "missing_ledgers": list(self.missing_ledgers),
-                "published": self.published}
+                "published": self.published, "empty_ledgers": list(self.empty_ledgers)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunSummary:
         return cls(data["title"], data["format"], tuple(Problem(**p) for p in data["problems"]),
-                   tuple(data["missing_ledgers"]), data.get("published", ""))
+                   tuple(data["missing_ledgers"]), data.get("published", ""), tuple(data.get("empty_ledgers", ())))
 
 
 def find_summary(nb) -> RunSummary | None:
