@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -283,3 +284,18 @@ def test_changing_a_published_reports_figures_needs_republish(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in published.iterdir()} == before
     assert main([*args, "--republish"]) == 0
     assert b",38\n" in (published / "figures.csv").read_bytes()
+
+
+def test_the_report_notebook_ships_in_the_package_and_is_the_projects_one():
+    """One source: notebooks/annual_report.ipynb is a link to the package's copy."""
+    from ogi_report.build import DEFAULT_NOTEBOOK
+
+    assert DEFAULT_NOTEBOOK.is_relative_to(Path(__import__("ogi_report").__file__).parent)
+    assert NOTEBOOK.resolve() == DEFAULT_NOTEBOOK.resolve()
+
+
+def test_build_works_from_any_folder_without_naming_the_notebook(tmp_path, monkeypatch, capsys):
+    """It used to stop with "找不到笔记本 …/notebooks/annual_report.ipynb" outside the project root."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", str(DATA), "--year", "2017", "--out", "out"]) == 0
+    assert (tmp_path / "out" / "naizishan" / "2017" / "report.pdf").is_file()

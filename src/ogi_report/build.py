@@ -29,7 +29,9 @@ from .problems import InputError, Problem, year_problem
 from .summary import RunSummary, find_summary
 
 PACKAGE_DIR = Path(__file__).parent
-DEFAULT_NOTEBOOK = Path("notebooks/annual_report.ipynb")
+# The report notebook ships inside the package, so that `ogi-report build` works from any folder after
+# `pip install`; the project's notebooks/annual_report.ipynb is a link to this very file.
+DEFAULT_NOTEBOOK = PACKAGE_DIR / "notebooks" / "annual_report.ipynb"
 STAMP = ".inputs.sha256"
 
 
@@ -330,7 +332,7 @@ def build(
     """
     data_dir, notebook = Path(data_dir).resolve(), Path(notebook).resolve()
     if not notebook.is_file():
-        raise BuildError(f"找不到笔记本 {notebook}；请在项目根目录运行，或用 --notebook 指定")
+        raise BuildError(f"找不到笔记本 {notebook}；请用 --notebook 指定笔记本文件")
     slug, dest = data_dir.name, _destination(data_dir, year, out_root)
     if not force and up_to_date(data_dir, year, out_root, notebook):
         return BuildResult(slug, year, dest, skipped=True)
