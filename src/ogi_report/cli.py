@@ -108,13 +108,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .ledgers import load_agency_data
     from .published import CARRIED_IN, i5_published
-    from .report import Report
+    from .report import Report, load_checked
 
     try:
         _check_years([args.year])
-        data = load_agency_data(args.data_dir, args.year)
+        data = load_checked(args.data_dir, args.year)
     except InputError as exc:
         print(exc.text(building=False), file=sys.stderr)
         return 1

@@ -678,9 +678,14 @@ def parse_ledger(
     for col in LEDGERS[stem].columns:
         _validate_column(frame, col, out, typed, year)
     result = pd.DataFrame(typed)
-    if not out.problems:
-        _cross_checks(stem, result, out)
-    return result, out.problems
+    # Rules between columns, on the rows whose values are all valid: every problem is found in one pass,
+    # and a bad date does not also show up as a missing one.
+    valid = ~np.isin(out.row_numbers, [p.row for p in out.problems if p.row is not None])
+    if any(p.row is None for p in out.problems):  # a column missing or problems left unlisted: rows unknown
+        valid[:] = False
+    rows = _Collector(file, out.row_numbers[valid])
+    _cross_checks(stem, result[valid].reset_index(drop=True), rows)
+    return result, out.problems + rows.problems
 
 
 def load_ledger(
@@ -968,8 +973,11 @@ def load_narrative(data_dir: Path, year: int, format_id: str, problems: list[Pro
     return found
 
 
-def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
-    """Read and validate everything a report of `year` needs; raise InputError listing every problem."""
+def load_agency_data(data_dir: str | Path, year: int, strict: bool = True) -> AgencyData:
+    """Read and validate everything a report of `year` needs; raise InputError listing every problem.
+
+    With `strict` False the data comes back whatever its errors (in `warnings`, despite the name), so
+    that a caller can look for more problems (the prose's figure names) and report them all in one pass."""
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
@@ -990,6 +998,6 @@ def load_agency_data(data_dir: str | Path, year: int) -> AgencyData:
     narrative: dict[str, tuple[str, str]] = {}
     if year_facts is not None and year_facts.format_id in FORMAT_IDS:  # else the parts are unknown
         narrative = load_narrative(data_dir, year, year_facts.format_id, problems)
-    if any(not p.warning for p in problems):
+    if strict and any(not p.warning for p in problems):
         raise InputError(problems)
     return AgencyData(agency, year_facts, ledgers, sources, narrative, problems)

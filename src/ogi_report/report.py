@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import checks
 from .figures import TOTAL, Figures, compute, in_year, proactive_figures, request_figures
-from .formats import Format, get_format, short_name, strip_numbering, vocabulary
+from .formats import FORMAT_IDS, Format, get_format, short_name, strip_numbering, vocabulary
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
@@ -166,9 +166,12 @@ class Report:
         return ProblemList(f'<ul class="ogi-problems">{items}</ul>' if items else "", self.summary())
 
 
-def prose_names(fmt: Format, figures: Figures, year: int) -> dict[str, float]:
-    """Every name the prose may use: the years, the format's figure names and its percentages."""
+def prose_names(fmt: Format, figures: Figures, year: int, placeholder: bool = False) -> dict[str, float]:
+    """Every name the prose may use: the years, the format's figure names and its percentages (each 1
+    with `placeholder`, when only the names matter)."""
     names: dict[str, float] = {"年度": year, "上一年度": year - 1, "下一年度": year + 1}
+    if placeholder:
+        return names | dict.fromkeys([*fmt.prose_names, *fmt.prose_ratios], 1)
     names |= {name: figures[measure] for name, measure in fmt.prose_names.items()}
     for name, (part, whole) in fmt.prose_ratios.items():
         names[name] = round(100 * figures[part] / figures[whole], 1) if figures[whole] else 0
@@ -226,9 +229,27 @@ def _channels() -> list[str]:
     return list(vocabulary()["渠道"].values)
 
 
+def load_checked(data_dir: str | Path, year: int) -> AgencyData:
+    """The agency's data for `year`; InputError listing every problem of the ledgers, the YAML files and
+    the prose's figure names at once, so that the analyst fixes them in one round."""
+    data = load_agency_data(data_dir, year, strict=False)
+    if any(not p.warning for p in data.warnings):
+        raise InputError(data.warnings + prose_name_problems(data))
+    return data
+
+
+def prose_name_problems(data: AgencyData) -> list[Problem]:
+    """Unknown figure names and placeholder mistakes in the prose: they do not depend on the ledgers."""
+    if data.year_facts is None or data.year_facts.format_id not in FORMAT_IDS:
+        return []  # the format is unknown, and so are its names
+    fmt = get_format(data.year_facts.format_id)
+    names = prose_names(fmt, {}, data.year, placeholder=True)
+    return [p for file, text in data.narrative.values() for p in fill(text, names, file)[1]]
+
+
 def load_report(data_dir: str | Path, year: int) -> Report:
     """Read, validate and compute the report of `year`; raise InputError listing every problem."""
-    report = Report(load_agency_data(data_dir, year))
+    report = Report(load_checked(data_dir, year))
     if report.errors:
         raise InputError(report.problems)
     return report
