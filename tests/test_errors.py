@@ -153,3 +153,18 @@ def test_a_stuck_cell_stops_the_build_with_a_clear_message(tmp_path, monkeypatch
             build_module.execute(path, tmp_path, {}, km)
     finally:
         build_module.stop_kernel(km)
+
+
+def test_two_agency_folders_with_the_same_name_are_not_built_over_each_other(tmp_path, capsys):
+    """Both wrote outputs/<name>/<year>/: the second silently replaced the first."""
+    from ogi_report.cli import main
+
+    from .conftest import make_agency
+
+    rows = "编号,收到日期,申请人类型,办理结果,答复日期\n"
+    first = make_agency(tmp_path / "county-a", {"requests": rows}, {2021: "发布日期: 2022-01-20\n"})
+    second = make_agency(tmp_path / "county-b", {"requests": rows}, {2021: "发布日期: 2022-01-20\n"})
+    assert first.name == second.name
+    assert main(["build", str(first), str(second), "--year", "2021", "--out", str(tmp_path / "out")]) == 1
+    assert "多个机构文件夹同名" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))

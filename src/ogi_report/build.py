@@ -529,8 +529,20 @@ def build_many(
     A failing report does not stop the others: its exception is yielded in place of a result.
     """
     notebook = Path(notebook).resolve()
+    # Two different folders with the same name would write the same outputs/<name>/<year>/: neither is built.
+    folders: dict[tuple[Path, int], set[Path]] = {}
+    for run in runs:
+        folders.setdefault((_destination(run.data_dir, run.year, out_root), run.year), set()).add(
+            run.data_dir.resolve())
+    clashing = {dest for dest, dirs in folders.items() if len(dirs) > 1}
     stale = []
     for run in runs:  # judged here, so that an all-unchanged batch starts no worker process at all
+        key = (_destination(run.data_dir, run.year, out_root), run.year)
+        if key in clashing:
+            others = "、".join(sorted(str(d) for d in folders[key]))
+            yield run, BuildError(f"多个机构文件夹同名（{others}），报告会写到同一个输出文件夹 {key[0]}；"
+                                  "请把其中一个文件夹改名后再生成")
+            continue
         if not force and up_to_date(run.data_dir.resolve(), run.year, out_root, notebook):
             slug = run.data_dir.resolve().name
             yield run, BuildResult(slug, run.year, _destination(run.data_dir, run.year, out_root), skipped=True)
