@@ -224,3 +224,27 @@ def test_f1_each_format_shows_outcome_rows_for_exactly_its_era():
         shown = checks.shown_measures(get_format(format_id))
         counted = {o for key, members in groups.items() if f"requests.replied.{key}.总计" in shown for o in members}
         assert counted == (customary if format_id == "2008" else national), format_id
+
+
+def test_last_years_figures_resaved_by_excel_do_not_block_this_year(tmp_path, capsys):
+    """GBK with CRLF is read as it is; a blanked value is a warning that I5 could not be checked, not a
+    traceback that blocks this year's report."""
+    from ogi_report.cli import main
+    from ogi_report.ledgers import load_agency_data
+    from ogi_report.report import Report
+
+    from .conftest import ROOT
+
+    example = ROOT / "data" / "example"
+    previous = tmp_path / "out" / "example" / "2020"
+    figures = Report(load_agency_data(example, 2020)).save_figures(previous)
+    text = figures.read_text(encoding="utf-8-sig")
+    figures.write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    args = ["check", str(example), "--year", "2021", "--out", str(tmp_path / "out")]
+    assert main(args) == 0
+    assert "0 个错误，0 个警告" in capsys.readouterr().out
+    carried = next(line for line in text.splitlines() if line.split(",")[1] == "四、结转下年度继续办理")
+    figures.write_text(text.replace(carried, carried.rsplit(",", 1)[0] + ","), encoding="utf-8-sig")
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "警告：[I5]" in out and "无法读取上一年已发布报告的结转数" in out and "0 个错误，1 个警告" in out

@@ -368,7 +368,8 @@ def build(
             raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
         summary = find_summary(nb) or _load_here(data_dir, year).summary()
         if against_previous:
-            _check_against_published(summary, tmp / "figures.csv", dest.parent / str(year - 1) / "figures.csv")
+            summary = _check_against_published(summary, tmp / "figures.csv",
+                                               dest.parent / str(year - 1) / "figures.csv")
         if not (force or republish):
             _refuse_silent_republication(summary, dest / "figures.csv", tmp / "figures.csv")
         import nbformat
@@ -431,15 +432,19 @@ def _load_here(data_dir: Path, year: int):
     return load_report(data_dir, year)
 
 
-def _check_against_published(summary: RunSummary, figures_csv: Path, previous_csv: Path) -> None:
-    """I5 against last year's figures.csv in the outputs, from the figures this run published."""
+def _check_against_published(summary: RunSummary, figures_csv: Path, previous_csv: Path) -> RunSummary:
+    """I5 against last year's figures.csv in the outputs, from the figures this run published: an error
+    stops the build; a warning (last year's file cannot be read) joins the run's summary."""
+    from dataclasses import replace
+
     from .formats import get_format
     from .published import carried_in, i5_published
 
     fmt = get_format(summary.format_id)
-    drift = i5_published(fmt, carried_in(fmt, figures_csv), previous_csv)
-    if drift:
-        raise InputError(drift)
+    found = i5_published(fmt, carried_in(fmt, figures_csv), previous_csv)
+    if any(not p.warning for p in found):
+        raise InputError(found)
+    return replace(summary, problems=summary.problems + tuple(found))
 
 
 @dataclass(frozen=True)

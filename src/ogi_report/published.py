@@ -5,6 +5,7 @@ the notebook has run, in a process that never loads a ledger.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,10 +16,34 @@ from .problems import Problem
 CARRIED_IN, CARRIED_OUT = "requests.carried_in", "requests.carried_out"
 
 
+class UnreadableFigures(ValueError):
+    """A figures.csv (re-saved by Excel, edited by hand) whose needed values cannot be read."""
+
+
+def _text(figures_csv: Path) -> str:
+    raw = figures_csv.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows re-saves it as GBK
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFigures(f"{figures_csv.name} 既不是 UTF-8 也不是 GBK 编码")
+
+
 def row_values(figures_csv: Path, row: str) -> dict[str, float]:
-    """One row of a figures.csv as {column label: value}."""
-    with figures_csv.open(encoding="utf-8-sig", newline="") as f:
-        return {r["column"]: float(r["value"]) for r in csv.DictReader(f) if r["row"] == row}
+    """One row of a figures.csv as {column label: value}; UnreadableFigures when a value of it is not a
+    number (a blank is not 0)."""
+    values = {}
+    for number, record in enumerate(csv.DictReader(io.StringIO(_text(figures_csv), newline="")), start=2):
+        if record.get("row") != row:
+            continue
+        text = (record.get("value") or "").strip()
+        try:
+            values[record.get("column") or ""] = float(text)
+        except ValueError:
+            column = record.get("column")
+            raise UnreadableFigures(f"{figures_csv.name} 第{number}行「{column}」的值“{text}”不是数字") from None
+    return values
 
 
 def carried_in(fmt: Format, figures_csv: Path) -> dict[str, float]:
@@ -32,7 +57,12 @@ def i5_published(fmt: Format, carried: Mapping[str, float], previous_csv: Path) 
     `carried` is this year's 上年结转 by column label."""
     if fmt.requests is None or not previous_csv.is_file():
         return []
-    published = row_values(previous_csv, fmt.requests.row_label(CARRIED_OUT))
+    try:
+        published = row_values(previous_csv, fmt.requests.row_label(CARRIED_OUT))
+    except UnreadableFigures as exc:
+        return [Problem(f"无法读取上一年已发布报告的结转数（{previous_csv.parent.name}/{exc}），未能核对；"
+                        "figures.csv 由程序生成，请不要用 Excel 另存或手工修改，重新生成上一年的报告即可恢复",
+                        rule="I5", warning=True)]
     problems = []
     for label, now in carried.items():
         if label in published and abs(now - published[label]) > 1e-9:
