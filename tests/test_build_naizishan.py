@@ -291,7 +291,9 @@ def test_the_report_notebook_ships_in_the_package_and_is_the_projects_one():
     from ogi_report.build import DEFAULT_NOTEBOOK
 
     assert DEFAULT_NOTEBOOK.is_relative_to(Path(__import__("ogi_report").__file__).parent)
-    assert NOTEBOOK.resolve() == DEFAULT_NOTEBOOK.resolve()
+    assert NOTEBOOK.is_symlink()
+    assert NOTEBOOK.resolve() == ROOT / "src" / "ogi_report" / "notebooks" / "annual_report.ipynb"
+    assert DEFAULT_NOTEBOOK.read_bytes() == NOTEBOOK.read_bytes()  # the installed copy is that file
 
 
 def test_build_works_from_any_folder_without_naming_the_notebook(tmp_path, monkeypatch, capsys):

@@ -215,12 +215,39 @@ def _decode(raw: bytes) -> str:
     """Decode a small text file (YAML, Markdown) by the same rules as the ledgers."""
     if raw.startswith(_UTF16_BOMS):
         return raw.decode("utf-16")
-    for encoding in _ENCODINGS[:-1]:
+    for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             pass
-    return raw.decode(_ENCODINGS[-1])
+    raise UndecodableText(_bad_line(raw))
+
+
+class UndecodableText(ValueError):
+    """Text in neither UTF-8 nor GBK (often a GBK line pasted into a UTF-8 file); `line` is the first bad one."""
+
+    def __init__(self, line: int, fix: str = "请用记事本打开，另存为 UTF-8 编码"):
+        super().__init__(f"此行含有无法识别的字符（文件的编码既不是 UTF-8，也不是 GBK/GB18030，或两者混在一起）；{fix}")
+        self.line = line
+
+
+def _bad_line(raw: bytes) -> int:
+    """The first line in the minority encoding: a GBK line pasted into a UTF-8 file, or the reverse."""
+    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+
+    def reads(line: bytes, encoding: str) -> bool:
+        try:
+            line.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            return False
+
+    utf8 = [reads(line, "utf-8") for line in lines]
+    gbk = [reads(line, "gb18030") for line in lines]
+    mostly_utf8 = sum(u and not g for u, g in zip(utf8, gbk, strict=True)) >= sum(
+        g and not u for u, g in zip(utf8, gbk, strict=True))
+    flags = utf8 if mostly_utf8 else gbk
+    return next((i for i, ok in enumerate(flags, start=1) if not ok), 1)
 
 
 def _cell_text(value: object) -> str:
@@ -308,7 +335,7 @@ def read_table(path: Path, spec: LedgerSpec) -> tuple[pd.DataFrame, list[Problem
             except UnicodeDecodeError:
                 continue
         else:
-            raise ValueError(_UNKNOWN_ENCODING)
+            raise UndecodableText(_bad_line(path.read_bytes()), "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”")
         problems = []
     if frame is None:
         return pd.DataFrame({"_row": []}), problems
@@ -703,7 +730,7 @@ def load_ledger(
     try:
         raw, layout = read_table(path, LEDGERS[stem])
     except ValueError as exc:
-        return empty_ledger(stem), path.name, [Problem(str(exc), path.name)]
+        return empty_ledger(stem), path.name, [Problem(str(exc), path.name, getattr(exc, "line", None))]
     if any(not p.warning for p in layout):
         return empty_ledger(stem), path.name, layout
     typed, problems = parse_ledger(stem, raw, path.name, year)
@@ -833,6 +860,9 @@ def _read_yaml(
         return None
     try:
         data = yaml.load(_decode(path.read_bytes()), Loader=loader)
+    except UndecodableText as exc:
+        problems.append(Problem(str(exc), name, exc.line))
+        return None
     except _NoAliases as exc:
         problems.append(Problem(str(exc), name, exc.problem_mark.line + 1 if exc.problem_mark else None))
         return None
@@ -955,7 +985,11 @@ def load_narrative(data_dir: Path, year: int, format_id: str, problems: list[Pro
             guessed.add(path.stem)  # said once, not again as a missing part
             continue
         if path.is_file() and path.suffix == ".md" and path.stem in stems:
-            found[path.stem] = (file, _decode(path.read_bytes()))
+            try:
+                found[path.stem] = (file, _decode(path.read_bytes()))
+            except UndecodableText as exc:
+                problems.append(Problem(str(exc), file, exc.line))
+                guessed.add(path.stem)  # said once, not again as a missing part
             continue
         guess = difflib.get_close_matches(strip_numbering(path.stem), stems, n=1, cutoff=0.4)
         guessed.update(guess)
