@@ -208,7 +208,6 @@ def _csv_encodings(path: Path) -> tuple[str, ...]:
     return ("utf-16",) if head.startswith(_UTF16_BOMS) else _ENCODINGS
 
 
-_UNKNOWN_ENCODING = "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
 
 
 def _decode(raw: bytes) -> str:
