@@ -125,8 +125,11 @@ def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) 
 
 def _file_hashes(folder: Path) -> list[str]:
     """`<sha256>  <name>` of every file a build published in `folder` (the stamp itself aside)."""
-    return [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
-            for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP]
+    return [_stamp_line(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP]
+
+
+def _stamp_line(path: Path) -> str:
+    return f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}"
 
 
 def preflight() -> None:
@@ -408,8 +411,7 @@ def _refuse_silent_republication(summary: RunSummary, published_csv: Path, new_c
     if not (published_csv.is_file() and summary.published and summary.published <= date.today().isoformat()):
         return
     stamp = published_csv.parent / STAMP
-    digest = f"{hashlib.sha256(published_csv.read_bytes()).hexdigest()}  {published_csv.name}"
-    if not (stamp.is_file() and digest in stamp.read_text().splitlines()[1:]):
+    if not (stamp.is_file() and _stamp_line(published_csv) in stamp.read_text().splitlines()[1:]):
         return  # not the file a build published (a preview wrote there): nothing public to compare with
     changes = changed_figures(published_csv, new_csv)
     if not changes:
