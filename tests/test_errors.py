@@ -168,3 +168,26 @@ def test_two_agency_folders_with_the_same_name_are_not_built_over_each_other(tmp
     assert main(["build", str(first), str(second), "--year", "2021", "--out", str(tmp_path / "out")]) == 1
     assert "多个机构文件夹同名" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["build", "data/example", "--year", "abc"], "错误：参数 --year：年度“abc”不是整数年份，如 2021"),
+    (["check", "data/example"], "错误：缺少必需的参数：--year"),
+    (["build", "--jobs", "x"], "错误：参数 --jobs 应为整数，而不是“x”"),
+    (["names", "data/example", "--year"], "错误：参数 --year 后面缺少取值"),
+    (["check", "data/example", "--year", "2021", "--frob"], "错误：无法识别的参数：--frob"),
+])
+def test_command_line_mistakes_are_said_in_chinese(argv, said, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith("用法：ogi-report ")
+    assert err.splitlines()[-1] == said
+
+
+def test_help_is_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：ogi-report build") and "显示本帮助并退出" in out and "options" not in out

@@ -84,7 +84,7 @@ def test_a_notebook_failing_mid_run_is_reported_with_its_cell(agency, tmp_path, 
     err = capsys.readouterr().err
     assert "ZeroDivisionError" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
-    assert sorted(p.name for p in (out / folder.name).iterdir()) == ["2021"]
+    assert sorted(p.name for p in (out / folder.name).iterdir()) == [".2021.lock", "2021"]
 
 
 def test_stored_notebook_has_no_outputs_and_a_parameters_cell():
@@ -93,4 +93,4 @@ def test_stored_notebook_has_no_outputs_and_a_parameters_cell():
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1
     source = "".join(tagged[0]["source"])
-    assert re.findall(r"^(\w+) =", source, re.M) == ["data_dir", "year", "output_dir"]
+    assert re.findall(r"^(\w+) =", source, re.M) == ["data_dir", "year", "output_dir", "preview"]

@@ -8,8 +8,10 @@ report is up to date is judged by a content hash of everything it depends on, ne
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -304,16 +306,34 @@ WARM_UP = ('<h2>年度报告</h2><p>政府信息公开<b>年度</b></p><table cl
            '<td class="number">1</td></tr></table>')
 
 
+def _lock(folder: Path, year: int, slug: str):
+    """Hold the lock of one report (outputs/<agency>/.<year>.lock) for the build's duration: two builds
+    of one report at once would swap folders under each other. Released when the returned file closes,
+    also when the process dies; the empty lock file stays, as removing it would let a third build race."""
+    import fcntl
+
+    handle = open(folder / f".{year}.lock", "a")  # noqa: SIM115 - held open until the build ends
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise BuildError(f"另一个进程正在生成 {slug} {year} 年度报告（输出到 {folder / str(year)}）；"
+                         "请等它结束后再运行") from None
+    return handle
+
+
 def _remove_abandoned(folder: Path, year: int) -> None:
-    """Delete temporary folders left by killed builds (their process is gone), not by running ones."""
+    """With the report's lock held, whatever a killed build of it left is abandoned: temporary folders are
+    deleted, and a published report that a kill caught between the two renames of `_publish` (moved
+    aside, the new one not yet in place) is put back."""
+    dest = folder / str(year)
+    for old in sorted(folder.glob(f".{year}.old-*")):
+        if dest.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(dest)
     for tmp in folder.glob(f".{year}.building-*-*"):
-        pid = int(tmp.name.split("-")[1]) if tmp.name.split("-")[1].isdigit() else 0
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, ValueError):
-            shutil.rmtree(tmp, ignore_errors=True)
-        except PermissionError:
-            pass  # alive, someone else's
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build(
@@ -343,20 +363,26 @@ def build(
     created = not dest.parent.exists()
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
+        lock = _lock(dest.parent, year, slug)
+    except OSError as exc:
+        raise _output_error(exc, dest.parent) from exc
+    try:
         _remove_abandoned(dest.parent, year)
         tmp = Path(tempfile.mkdtemp(prefix=f".{year}.building-{os.getpid()}-", dir=dest.parent))
     except OSError as exc:
+        lock.close()
         raise _output_error(exc, dest.parent) from exc
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
     # The kernel validates the input and computes the figures; this process never loads a ledger on
     # the way to a good report.
-    km = start_kernel(tmp)
+    km = _RUNNING[tmp] = start_kernel(tmp)
     side = ThreadPoolExecutor(max_workers=1)
     try:
         # The machine check and the exporters' imports run beside the kernel, which does the real work.
         prepared = side.submit(_prepare)
         # Relative to the output folder, so that no machine path lands in the outputs.
-        parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": "."}
+        parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": ".",
+                      "preview": False}
         try:
             nb = execute(notebook, tmp, parameters, km)
         except NotebookError as exc:
@@ -393,8 +419,13 @@ def build(
         side.shutdown()
         stop_kernel(km)
         shutil.rmtree(tmp, ignore_errors=True)
-        if created and not any(dest.parent.iterdir()):
-            dest.parent.rmdir()
+        _RUNNING.pop(tmp, None)
+        lock.close()
+        if created and {p.name for p in dest.parent.iterdir()} == {f".{year}.lock"}:
+            # A first build that failed leaves no folder behind (another year's build may share it).
+            with contextlib.suppress(OSError):
+                (dest.parent / f".{year}.lock").unlink()
+                dest.parent.rmdir()
     return BuildResult(slug, year, dest, warnings=summary.warnings, missing_ledgers=summary.missing_ledgers,
                        empty_ledgers=summary.empty_ledgers)
 
@@ -571,7 +602,8 @@ def build_many(
             except Exception as exc:  # reported per report by the caller
                 yield run, exc
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=stop_with_parent)
+    try:
         futures = {
             pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run), republish): run
             for run in runs
@@ -581,3 +613,53 @@ def build_many(
                 yield futures[future], future.result()
             except Exception as exc:
                 yield futures[future], exc
+    except BaseException:
+        # Stopped (Ctrl+C, SIGTERM, the caller closed the generator): the workers stop too, each cleaning
+        # up its kernel and temporary folder, instead of building on for minutes with no one to report to.
+        pool.shutdown(wait=False, cancel_futures=True)
+        workers = multiprocessing.active_children()
+        for process in workers:
+            process.terminate()
+        for process in workers:  # each removes its temporary folder: a moment
+            process.join(timeout=30)
+        raise
+    pool.shutdown()
+
+
+# What the builds running in this process hold, for a stop by SIGTERM: temporary folders and kernels.
+_RUNNING: dict[Path, object] = {}
+
+
+def stop_on_sigterm() -> None:
+    """On SIGTERM (a caller stopping the build, a CI timeout), stop at once and leave nothing behind: kill
+    the kernels and worker processes, remove the temporary folders, exit. The default action would leave
+    the kernels running; unwinding with an exception could interrupt an import and deadlock the thread
+    that prepares the exporters."""
+    import signal
+
+    def stop(signum, frame):
+        workers = multiprocessing.active_children()
+        for process in workers:
+            process.terminate()
+        for tmp, km in list(_RUNNING.items()):
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            with contextlib.suppress(Exception):
+                process.kill()
+            shutil.rmtree(tmp, ignore_errors=True)
+        for process in workers:  # each removes its own temporary folder: a moment
+            process.join(timeout=30)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def stop_with_parent() -> None:
+    """In a worker process: get SIGTERM when the parent dies (Linux), and stop on it."""
+    import signal
+
+    stop_on_sigterm()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

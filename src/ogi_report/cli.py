@@ -10,17 +10,18 @@ import os
 import sys
 from pathlib import Path
 
-from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, inputs_hash, runs_from_params
+from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, inputs_hash, runs_from_params, stop_on_sigterm
+from .cli_parser import ChineseArgumentParser, year
 from .problems import InputError, year_problem
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ogi-report", description="政府信息公开工作年度报告：从台账生成 HTML 与 PDF")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = ChineseArgumentParser(prog="ogi-report", description="政府信息公开工作年度报告：从台账生成 HTML 与 PDF")
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     b = sub.add_parser("build", help="生成报告（HTML、PDF、figures.csv 与执行后的笔记本）")
     b.add_argument("data_dirs", nargs="*", type=Path, help="机构数据文件夹，如 data/naizishan")
-    b.add_argument("--year", type=int, action="append", help="报告年度，可重复")
+    b.add_argument("--year", type=year, action="append", help="报告年度，可重复")
     b.add_argument("--params", type=Path, nargs="+", help="params/<机构>/<年度>.yaml 文件（代替文件夹和年度）")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs）")
     b.add_argument("--notebook", type=Path, default=DEFAULT_NOTEBOOK, help="报告笔记本")
@@ -31,19 +32,19 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="只校验台账和计算结果，列出全部问题")
     c.add_argument("data_dir", type=Path)
-    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--year", type=year, required=True)
     c.add_argument("--out", type=Path, default=Path("outputs"),
                    help="输出根文件夹：与上一年已发布的 figures.csv 核对结转数（默认 outputs）")
 
     n = sub.add_parser("names", help="列出正文中可以引用的数字名称及其本年数值")
     n.add_argument("data_dir", type=Path)
-    n.add_argument("--year", type=int, required=True)
+    n.add_argument("--year", type=year, required=True)
 
     i = sub.add_parser("init", help="新建一个待填写的机构数据文件夹（台账模板、正文初稿）")
     i.add_argument("folder", type=Path)
     i.add_argument("--name", required=True, help="机构全称")
     i.add_argument("--short", required=True, help="机构简称")
-    i.add_argument("--year", type=int, required=True, help="报告年度")
+    i.add_argument("--year", type=year, required=True, help="报告年度")
     return parser
 
 
@@ -167,6 +168,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    stop_on_sigterm()
     try:
         status = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init}[args.command](args)
         sys.stdout.flush()

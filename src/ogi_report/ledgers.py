@@ -342,7 +342,8 @@ def read_table(path: Path, spec: LedgerSpec) -> tuple[pd.DataFrame, list[Problem
     frame.columns = names
     if duplicates:
         return pd.DataFrame({"_row": []}), problems + duplicates
-    frame["_row"] = np.arange(header_index + 2, len(frame) + header_index + 2)
+    # as Excel numbers them; a cell typed over several lines makes a record span several lines of a CSV
+    frame["_row"] = frame.attrs.pop("rows", None) or np.arange(header_index + 2, len(frame) + header_index + 2)
     blank = _blank_rows(frame)
     frame = frame[~blank].reset_index(drop=True) if blank.any() else frame
     frame.attrs.update(sheet=sheet, header_row=header_index + 1)  # where the cells are, as Excel numbers them
@@ -419,11 +420,44 @@ def _read_csv(path: Path, encoding: str, spec: LedgerSpec) -> tuple[pd.DataFrame
                                                             for i, name in enumerate(header)},
                             na_filter=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
-        raise ValueError(f"CSV 格式错误（{exc}）") from exc
+        problem = _multiline_cells(path, encoding, sep, index, header, spec)[0]
+        raise ValueError(problem or f"CSV 格式错误（{exc}）") from exc
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=range(len(header)))
+    lines = path.read_bytes().rstrip(b"\r\n").count(b"\n") + 1
+    if len(frame) != lines - index - 1:  # a record spans lines: a quoted cell holds line breaks
+        problem, starts = _multiline_cells(path, encoding, sep, index, header, spec)
+        if problem:
+            raise ValueError(problem)
+        frame.attrs["rows"] = starts
     frame.columns = header
     return frame, index
+
+
+def _multiline_cells(path: Path, encoding: str, sep: str, index: int, header: list[str],
+                     spec: LedgerSpec) -> tuple[str | None, list[int]]:
+    """Cells quoted over line breaks: a stray `"` that swallowed the records after it (which would
+    silently be missing from the counts), or a 标题/备注 typed with Alt+Enter in Excel (allowed). With
+    the line each record starts on, for the row numbers of messages."""
+    free_text = {c.header for c in spec.columns if c.kind == "text"} | {"备注"}
+    starts, end = [], 0
+    with path.open(encoding=encoding, newline="") as f:
+        reader = csv.reader(f, delimiter=sep)
+        for number, row in enumerate(reader):
+            start, end = end + 1, reader.line_num
+            if number <= index:
+                continue
+            starts.append(start)
+            for column, cell in enumerate(row):
+                if "\n" not in cell and "\r" not in cell:
+                    continue
+                name = header[column] if column < len(header) else ""
+                swallowed = any(line.count(sep) >= len(header) - 2 for line in cell.splitlines()[1:])
+                if swallowed or name not in free_text:
+                    label = f"“{name}”列" if name else f"第{column + 1}列"
+                    return (f"第{start}行{label}的引号（\"）把第{start}–{end}行并成了一格，"
+                            f"其中 {end - start} 行记录因此不会被统计；请删除多余的引号"), starts
+    return None, starts
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -162,8 +162,10 @@ class Report:
     def problem_list(self) -> ProblemList:
         """Problems found, for the analyst working in JupyterLab (empty when there are none), and the
         run's summary for the build."""
-        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in self.problems)
-        return ProblemList(f'<ul class="ogi-problems">{items}</ul>' if items else "", self.summary())
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in sorted(self.problems, key=lambda p: p.warning))
+        head = (f'<p class="ogi-problems-head"><strong>预览：发现 {len(self.errors)} 个错误，报告不能发布。</strong>'
+                "下面的报告只统计了没有错误的记录；改正后重新运行全部单元格。</p>") if self.errors else ""
+        return ProblemList(f'{head}<ul class="ogi-problems">{items}</ul>' if items else "", self.summary())
 
 
 def prose_names(fmt: Format, figures: Figures, year: int, placeholder: bool = False) -> dict[str, float]:
@@ -247,9 +249,20 @@ def prose_name_problems(data: AgencyData) -> list[Problem]:
     return [p for file, text in data.narrative.values() for p in fill(text, names, file)[1]]
 
 
-def load_report(data_dir: str | Path, year: int) -> Report:
-    """Read, validate and compute the report of `year`; raise InputError listing every problem."""
-    report = Report(load_checked(data_dir, year))
-    if report.errors:
-        raise InputError(report.problems)
-    return report
+def load_report(data_dir: str | Path, year: int, preview: bool = False) -> Report:
+    """Read, validate and compute the report of `year`; raise InputError listing every problem.
+
+    With `preview` (the notebook opened in JupyterLab), errors do not stop it: the report comes back
+    computed from the rows that are valid, its problem list leading with the errors, so that the
+    analyst sees both while fixing the ledgers. Only what leaves nothing to show (no report.yaml, an
+    unknown format) still raises. A build never previews.
+    """
+    if not preview:
+        report = Report(load_checked(data_dir, year))
+        if report.errors:
+            raise InputError(report.problems)
+        return report
+    data = load_agency_data(data_dir, year, strict=False)
+    if data.agency is None or data.year_facts is None or data.year_facts.format_id not in FORMAT_IDS:
+        raise InputError(data.warnings)
+    return Report(data)
