@@ -40,3 +40,11 @@ def test_a_title_typed_over_two_lines_is_read_and_later_rows_keep_their_numbers(
     problems = _problems(folder)
     assert len(problems) == 1 and problems[0].startswith("proactive.csv 第5行")  # the file's 5th line
     assert "渠道" in problems[0] and "邮寄" in problems[0]
+
+
+def test_a_csv_saved_with_semicolons_is_read(agency):
+    text = "发布日期;标题;类别;渠道\n2021-01-05;通知;;政府网站\n2021-01-06;公告;;政府网站、政务微博\n"
+    folder = agency({"proactive": text}, {2021: "发布日期: 2022-01-20\n"})
+    ledger = load_agency_data(folder, 2021).ledgers["proactive"]
+    assert list(ledger["title"]) == ["通知", "公告"]
+    assert list(ledger["channels.政务微博"]) == [False, True]

@@ -403,15 +403,16 @@ def _read_csv(path: Path, encoding: str, spec: LedgerSpec) -> tuple[pd.DataFrame
         top = list(itertools.islice(f, _HEADER_ROWS))
     if not "".join(top).strip():
         return None, 0
-    # comma, or tab (Excel's "Unicode text"): whichever splits a row into the ledger's header
+    # comma, tab (Excel's "Unicode text") or semicolon (Excel set to a European locale): whichever splits
+    # a row into the ledger's header
     candidates = []
-    for sep in (",", "\t"):
+    for sep in (",", "\t", ";"):
         rows = [[re.sub(r"\s+", "", cell) for cell in row] for row in csv.reader(top, delimiter=sep)]
         candidates.append((*_find_header(rows, spec), sep, rows))
     index, found, sep, rows = max(candidates, key=lambda c: c[1])
     if not found:  # no header found: the first line decides, as the missing columns will be reported
         index, sep = 0, "\t" if "\t" in top[0] and "," not in top[0] else ","
-        rows = candidates[sep == "\t"][3]
+        rows = candidates[(",", "\t").index(sep)][3]
     header = rows[index] if index < len(rows) else []
     plain = _plain_text_headers(spec)
     try:
@@ -806,7 +807,9 @@ def _xlsx_formula_problems(path: Path, headers: list[str], sheet: int = 0, heade
         if b't="e"' in attrs:
             text = value.group(1).decode() if value else "#N/A"
             problems.append(Problem(_EXCEL_ERROR_TEXT.format(text), path.name, int(row), column))
-        elif b"<f" in inner and not value:  # `<v></v>` is a formula that gave "", `<v/>` none yet
+        # never calculated: no value, or an empty one that is not text (Excel writes a formula that gave ""
+        # as t="str" with `<v></v>`; openpyxl with lxml writes an uncalculated one as a bare `<v></v>`)
+        elif b"<f" in inner and (not value or (not value.group(1) and b't="str"' not in attrs)):
             problems.append(Problem("公式单元格没有保存计算结果，无法读取其值；请在 Excel 中打开并重新保存此文件",
                                     path.name, int(row), column))
         if len(problems) > _MAX_PER_COLUMN:
@@ -926,12 +929,19 @@ def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
     for key in ("名称", "简称"):
         if key not in not_text and not str(data.get(key) or "").strip():
             problems.append(Problem(f"缺少必填项「{key}」", "agency.yaml"))
-    unknown = sorted(set(data) - set(_AGENCY_KEYS))
-    if unknown:
-        problems.append(Problem(
-            f"未知的项：{'、'.join(map(str, unknown))}；允许的项：{'、'.join(_AGENCY_KEYS)}", "agency.yaml"))
+    problems.extend(_unknown_keys(data, list(_AGENCY_KEYS), "agency.yaml"))
     values = {field: str(data.get(key) or "").strip() for key, field in _AGENCY_KEYS.items()}
     return Agency(slug=data_dir.resolve().name, **values)
+
+
+def _unknown_keys(data: dict, allowed: list[str], file: str) -> list[Problem]:
+    """Keys a YAML file may not have, each with the allowed key it most likely misspells."""
+    problems = []
+    for key in sorted(set(map(str, data)) - set(allowed)):
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        hint = f"（是否应为「{close[0]}」？）" if close else ""
+        problems.append(Problem(f"未知的项：{key}{hint}；允许的项：{'、'.join(allowed)}", file))
+    return problems
 
 
 def _as_date(value: object) -> date | None:
@@ -958,10 +968,7 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
     if format_id not in FORMAT_IDS:
         problems.append(Problem(f"「格式」“{format_id}”无效；允许的值：{'、'.join(FORMAT_IDS)}", name))
     kinds = report_facts()
-    unknown = sorted(set(data) - set(kinds) - {"发布日期", "格式", "附录"})
-    if unknown:
-        problems.append(Problem(
-            f"未知的项：{'、'.join(map(str, unknown))}；允许的项：发布日期、格式、附录、{'、'.join(kinds)}", name))
+    problems.extend(_unknown_keys(data, ["发布日期", "格式", "附录", *kinds], name))
     appendices = data.get("附录") or []
     if isinstance(appendices, str):
         appendices = [appendices]
