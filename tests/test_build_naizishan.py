@@ -170,7 +170,7 @@ def test_failed_build_leaves_previous_outputs_intact(built, tmp_path):
         f.write("2017-06-01,坏数据,,电视台\n")
     assert main(["build", str(data), "--year", "2017", "--out", str(out), "--notebook", str(NOTEBOOK)]) == 1
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
-    assert [p.name for p in (out / "naizishan").iterdir()] == ["2017"]  # no temporary folder left
+    assert sorted(p.name for p in (out / "naizishan").iterdir()) == [".2017.lock", "2017"]  # no temporary folder
 
 
 def test_missing_ledgers_are_named_in_the_build_log(tmp_path, capsys):
