@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from .editions import Edition, EditionContext
+from .editions import chosen as chosen_editions
 from .problems import InputError, Problem, year_problem
 from .summary import RunSummary, find_summary
 
@@ -114,15 +116,24 @@ def _destination(data_dir: Path, year: int, out_root: str | Path) -> Path:
     return Path(out_root).resolve() / Path(data_dir).resolve().name / str(year)
 
 
-def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path) -> bool:
-    """Whether outputs/<agency>/<year>/ was built from exactly these inputs, code and notebook, and its
-    files are still the ones that build wrote (a preview or a hand edit there is noticed)."""
+def stamp_hash(data_dir: Path, year: int, notebook: Path, editions: Sequence[str] | None) -> str:
+    """The build hash and the editions asked for: `--editions` by name, or report.yaml's 版本 (which the
+    build hash covers). A different choice of editions is a different build."""
+    chosen = "report.yaml" if editions is None else ",".join(sorted(set(editions)))
+    return hashlib.sha256(f"{build_hash(data_dir, year, notebook)} {chosen}".encode()).hexdigest()
+
+
+def up_to_date(data_dir: Path, year: int, out_root: str | Path, notebook: Path,
+               editions: Sequence[str] | None = None) -> bool:
+    """Whether outputs/<agency>/<year>/ was built from exactly these inputs, code, notebook and choice of
+    editions, and its files are still the ones that build wrote (a preview or a hand edit there is
+    noticed)."""
     dest = _destination(data_dir, year, out_root)
     stamp = dest / STAMP
     if not (data_dir.is_dir() and stamp.is_file()):
         return False
     first, *files = stamp.read_text().splitlines()
-    return first.strip() == build_hash(data_dir, year, notebook) and files == _file_hashes(dest)
+    return first.strip() == stamp_hash(data_dir, year, notebook, editions) and files == _file_hashes(dest)
 
 
 def _file_hashes(folder: Path) -> list[str]:
@@ -282,28 +293,12 @@ def _publish(tmp: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _prepare():
-    """Check the machine, make the exporters, compile their templates and print a sample page, while
-    the kernel runs: what every first export pays once (templates, CSS selectors, WeasyPrint's loading of
-    the four CJK faces) is then done before the report's own export starts. Measured with bench/run.py.
-    """
-    import nbformat
-
-    from .export import ReportHTMLExporter, ReportPDFExporter
-
+def _prepare(wanted: list[Edition]) -> dict[str, object]:
+    """Check the machine and prepare the editions that may be written (exporters made, templates
+    compiled, a sample page printed), while the kernel runs: what every first export pays once is then
+    done before the report's own export starts. Measured with bench/run.py."""
     preflight()
-    html, pdf = ReportHTMLExporter(), ReportPDFExporter()
-    empty = nbformat.v4.new_notebook()
-    html.from_notebook_node(empty)
-    sample = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", data={"text/html": WARM_UP})])])
-    pdf.from_notebook_node(sample)
-    return html, pdf
-
-
-# Text in each face the report uses: serif and sans, regular and bold.
-WARM_UP = ('<h2>年度报告</h2><p>政府信息公开<b>年度</b></p><table class="ogi-table"><tr><th class="head">年度</th>'
-           '<td class="number">1</td></tr></table>')
+    return {e.name: e.prepare() for e in wanted if e.prepare}
 
 
 def _lock(folder: Path, year: int, slug: str):
@@ -344,8 +339,10 @@ def build(
     force: bool = False,
     against_previous: bool = True,
     republish: bool = False,
+    editions: Sequence[str] | None = None,
 ) -> BuildResult:
-    """Build outputs/<agency>/<year>/ (report.ipynb, report.html, report.pdf, figures.csv).
+    """Build outputs/<agency>/<year>/: report.ipynb, figures.csv and the editions (editions.py) named in
+    `editions`, or else in report.yaml's 版本, or else all of them.
 
     A report whose 发布日期 has passed is public: a build that would change its figures stops and lists
     them, unless `republish` (or `force`) says the correction is meant.
@@ -357,9 +354,9 @@ def build(
     if not notebook.is_file():
         raise BuildError(f"找不到笔记本 {notebook}；请用 --notebook 指定笔记本文件")
     slug, dest = data_dir.name, _destination(data_dir, year, out_root)
-    if not force and up_to_date(data_dir, year, out_root, notebook):
+    if not force and up_to_date(data_dir, year, out_root, notebook, editions):
         return BuildResult(slug, year, dest, skipped=True)
-    stamp = build_hash(data_dir, year, notebook)
+    stamp = stamp_hash(data_dir, year, notebook, editions)
     created = not dest.parent.exists()
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -379,7 +376,8 @@ def build(
     side = ThreadPoolExecutor(max_workers=1)
     try:
         # The machine check and the exporters' imports run beside the kernel, which does the real work.
-        prepared = side.submit(_prepare)
+        # report.yaml's 版本 is known once the kernel read it: every edition that may be written is prepared.
+        prepared = side.submit(_prepare, chosen_editions(editions))
         # Relative to the output folder, so that no machine path lands in the outputs.
         parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": ".",
                       "preview": False}
@@ -392,7 +390,7 @@ def build(
             raise
         finally:
             kill_kernel(km)
-        html_exporter, pdf_exporter = prepared.result()
+        ready = prepared.result()
         if not (tmp / "figures.csv").is_file():
             raise BuildError("笔记本没有写出 figures.csv（最后一个单元格应调用 report.save_figures）")
         summary = find_summary(nb) or _load_here(data_dir, year).summary()
@@ -406,10 +404,9 @@ def build(
         _clean(nb, {**parameters, "data_dir": slug})
         nb.metadata["ogi_report"] = {"title": summary.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
-        html, _ = html_exporter.from_notebook_node(nb)
-        (tmp / "report.html").write_text(html, encoding="utf-8")
-        pdf, _ = pdf_exporter.from_notebook_node(nb)
-        (tmp / "report.pdf").write_bytes(pdf)
+        context = EditionContext(nb, summary, data_dir, year, tmp, dest.parent, ready)
+        for edition in chosen_editions(summary.editions if editions is None else editions):
+            (tmp / edition.file).write_bytes(edition.write(context))
         (tmp / STAMP).write_text("\n".join([stamp, *_file_hashes(tmp)]) + "\n")
         try:
             _publish(tmp, dest)
@@ -546,9 +543,9 @@ def _read_params(path: Path, problems: list[Problem]) -> Run | None:
 
 
 def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_previous: bool,
-               republish: bool = False) -> BuildResult:
+               republish: bool = False, editions: Sequence[str] | None = None) -> BuildResult:
     try:
-        return build(run.data_dir, run.year, out_root, notebook, force, against_previous, republish)
+        return build(run.data_dir, run.year, out_root, notebook, force, against_previous, republish, editions)
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))
@@ -560,7 +557,7 @@ def _build_one(run: Run, out_root: str, notebook: str, force: bool, against_prev
 
 def build_many(
     runs: list[Run], out_root: str | Path = "outputs", notebook: str | Path = DEFAULT_NOTEBOOK,
-    force: bool = False, jobs: int | None = None, republish: bool = False,
+    force: bool = False, jobs: int | None = None, republish: bool = False, editions: Sequence[str] | None = None,
 ) -> Iterator[tuple[Run, BuildResult | Exception]]:
     """Build every run, in parallel across `jobs` processes; yield each as it finishes.
 
@@ -581,7 +578,7 @@ def build_many(
             yield run, BuildError(f"多个机构文件夹同名（{others}），报告会写到同一个输出文件夹 {key[0]}；"
                                   "请把其中一个文件夹改名后再生成")
             continue
-        if not force and up_to_date(run.data_dir.resolve(), run.year, out_root, notebook):
+        if not force and up_to_date(run.data_dir.resolve(), run.year, out_root, notebook, editions):
             slug = run.data_dir.resolve().name
             yield run, BuildResult(slug, run.year, _destination(run.data_dir, run.year, out_root), skipped=True)
         else:
@@ -598,14 +595,16 @@ def build_many(
     if jobs == 1:
         for run in runs:
             try:
-                yield run, build(run.data_dir, run.year, out_root, notebook, force, against_previous(run), republish)
+                yield run, build(run.data_dir, run.year, out_root, notebook, force, against_previous(run), republish,
+                                 editions)
             except Exception as exc:  # reported per report by the caller
                 yield run, exc
         return
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=stop_with_parent)
     try:
         futures = {
-            pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run), republish): run
+            pool.submit(_build_one, run, str(out_root), str(notebook), force, against_previous(run), republish,
+                        editions): run
             for run in runs
         }
         for future in as_completed(futures):

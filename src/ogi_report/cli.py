@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .build import DEFAULT_NOTEBOOK, BuildError, Run, build_many, inputs_hash, runs_from_params, stop_on_sigterm
 from .cli_parser import ChineseArgumentParser, year
+from .editions import known as known_editions
+from .editions import parse as parse_editions
 from .problems import InputError, year_problem
 
 
@@ -19,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="ogi-report", description="政府信息公开工作年度报告：从台账生成 HTML 与 PDF")
     sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
-    b = sub.add_parser("build", help="生成报告（HTML、PDF、figures.csv 与执行后的笔记本）")
+    b = sub.add_parser("build", help="生成报告（网页、PDF、Word 等版本，figures.csv 与执行后的笔记本）")
     b.add_argument("data_dirs", nargs="*", type=Path, help="机构数据文件夹，如 data/naizishan")
     b.add_argument("--year", type=year, action="append", help="报告年度，可重复")
     b.add_argument("--params", type=Path, nargs="+", help="params/<机构>/<年度>.yaml 文件（代替文件夹和年度）")
@@ -29,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--republish", action="store_true",
                    help="确认更正已发布的报告：发布日期已过的报告，数字改变时必须加此选项才会重新生成")
     b.add_argument("--jobs", type=int, default=None, help="并行数（默认：全部 CPU 核）")
+    b.add_argument("--editions", type=edition_names, default=None,
+                   help=f"只生成这些版本，用逗号分隔（可选：{known_editions()}；"
+                        "默认按 report.yaml 的「版本」，未写则全部）")
 
     c = sub.add_parser("check", help="只校验台账和计算结果，列出全部问题")
     c.add_argument("data_dir", type=Path)
@@ -46,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--short", required=True, help="机构简称")
     i.add_argument("--year", type=year, required=True, help="报告年度")
     return parser
+
+
+def edition_names(text: str) -> tuple[str, ...]:
+    """An `--editions` value: names known to the registry, said in Chinese when one is not."""
+    names, problems = parse_editions(text, "--editions")
+    if problems:
+        raise argparse.ArgumentTypeError("；".join(p.message for p in problems))
+    return names
 
 
 def _check_years(years: list[int]) -> None:
@@ -81,7 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     failures = []
     for done, (run, result) in enumerate(
-        build_many(runs, args.out, args.notebook, args.force, args.jobs, args.republish), start=1
+        build_many(runs, args.out, args.notebook, args.force, args.jobs, args.republish, args.editions), start=1
     ):
         progress = _bar(done, len(runs))
         if isinstance(result, Exception):

@@ -25,6 +25,7 @@ import pandas as pd
 import python_calamine
 import yaml
 
+from .editions import parse as parse_editions
 from .formats import (
     FORMAT_IDS,
     default_format_id,
@@ -149,6 +150,7 @@ class YearFacts:
     format_id: str
     facts: dict[str, float]
     appendices: tuple[str, ...] = ()
+    editions: tuple[str, ...] | None = None  # 版本: the files a build writes; None: all (editions.py)
 
 
 @dataclass
@@ -968,7 +970,11 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
     if format_id not in FORMAT_IDS:
         problems.append(Problem(f"「格式」“{format_id}”无效；允许的值：{'、'.join(FORMAT_IDS)}", name))
     kinds = report_facts()
-    problems.extend(_unknown_keys(data, ["发布日期", "格式", "附录", *kinds], name))
+    problems.extend(_unknown_keys(data, ["发布日期", "格式", "附录", "版本", *kinds], name))
+    editions = None
+    if "版本" in data:
+        editions, found = parse_editions(data["版本"], name)
+        problems.extend(found)
     appendices = data.get("附录") or []
     if isinstance(appendices, str):
         appendices = [appendices]
@@ -997,7 +1003,7 @@ def load_year_facts(data_dir: Path, year: int, problems: list[Problem]) -> YearF
             value = 0
         facts[key] = int(value) if kind == "count" else float(value)
     return YearFacts(year, published or date(year + 1, 1, 1), format_id, facts,
-                     tuple(a for a in appendices if a in APPENDICES))
+                     tuple(a for a in appendices if a in APPENDICES), editions)
 
 
 def _yaml_text(value: object) -> str:

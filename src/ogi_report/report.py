@@ -157,7 +157,8 @@ class Report:
 
     def summary(self) -> RunSummary:
         return RunSummary(self.title, self.format.id, tuple(self.problems), tuple(self.data.missing_ledgers()),
-                          self.data.year_facts.published.isoformat(), tuple(self.data.empty_ledgers()))
+                          self.data.year_facts.published.isoformat(), tuple(self.data.empty_ledgers()),
+                          self.data.year_facts.editions)
 
     def problem_list(self) -> ProblemList:
         """Problems found, for the analyst working in JupyterLab (empty when there are none), and the

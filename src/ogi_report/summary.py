@@ -24,6 +24,7 @@ class RunSummary:
     missing_ledgers: tuple[str, ...] = ()
     published: str = ""  # 发布日期 (ISO): once it has passed, the report's figures are public
     empty_ledgers: tuple[str, ...] = ()  # files with a header and no record, said in the log
+    editions: tuple[str, ...] | None = None  # report.yaml's 版本; None: all (editions.py)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -32,12 +33,14 @@ class RunSummary:
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "format": self.format_id,
                 "problems": [asdict(p) for p in self.problems], "missing_ledgers": list(self.missing_ledgers),
-                "published": self.published, "empty_ledgers": list(self.empty_ledgers)}
+                "published": self.published, "empty_ledgers": list(self.empty_ledgers),
+                "editions": None if self.editions is None else list(self.editions)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunSummary:
         return cls(data["title"], data["format"], tuple(Problem(**p) for p in data["problems"]),
-                   tuple(data["missing_ledgers"]), data.get("published", ""), tuple(data.get("empty_ledgers", ())))
+                   tuple(data["missing_ledgers"]), data.get("published", ""), tuple(data.get("empty_ledgers", ())),
+                   None if data.get("editions") is None else tuple(data["editions"]))
 
 
 def find_summary(nb) -> RunSummary | None:
