@@ -106,7 +106,7 @@ def _prepare_docx():
 EDITIONS: dict[str, Edition] = {e.name: e for e in (
     Edition("html", "report.html", "网页版", _html, _prepare_html),
     Edition("pdf", "report.pdf", "PDF 版", _pdf, _prepare_pdf),
-    # Edition("docx", "report.docx", "Word 版", _docx, _prepare_docx),
+    Edition("docx", "report.docx", "Word 版", _docx, _prepare_docx),
     # Edition("review", "review.html", "审核版", <its function>, <its prepare or None>),
 )}
 

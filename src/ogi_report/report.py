@@ -91,23 +91,34 @@ class Report:
         d = self.data.year_facts.published
         return f"（{d.year}年{d.month}月{d.day}日）"
 
-    def header(self) -> Fragment:
+    def _preamble(self) -> Markup:
+        """The format's 概述 filled from agency.yaml, as HTML (empty when the format has none)."""
         agency = self.data.agency
-        preamble = ""
-        if self.format.preamble:
-            values = {
-                "名称": agency.name, "地址": agency.address, "邮编": agency.postcode, "电话": agency.phone,
-                "电子邮箱": agency.email, "年度": self.year, "各部分": "，".join(self.format.parts),
-            }
-            # Jinja with autoescape: agency.yaml text is escaped like any other input.
-            preamble = Markup(TEMPLATES.from_string(self.format.preamble).render(values))
-        return Fragment(TEMPLATES.get_template("header.html.j2").render(report=self, preamble=preamble))
+        if not self.format.preamble:
+            return Markup("")
+        values = {
+            "名称": agency.name, "地址": agency.address, "邮编": agency.postcode, "电话": agency.phone,
+            "电子邮箱": agency.email, "年度": self.year, "各部分": "，".join(self.format.parts),
+        }
+        # Jinja with autoescape: agency.yaml text is escaped like any other input.
+        return Markup(TEMPLATES.from_string(self.format.preamble).render(values))
+
+    def preamble_text(self) -> str:
+        """The 概述 as plain text, for editions that are not HTML."""
+        return html.unescape(str(self._preamble()))
+
+    def header(self) -> Fragment:
+        return Fragment(TEMPLATES.get_template("header.html.j2").render(report=self, preamble=self._preamble()))
+
+    def prose_markdown(self, stem: str) -> str:
+        """A section's prose as Markdown, figures filled in. The format's statement comes first: the
+        analyst's prose of 六 typically closes with "本年度无其他需要报告的事项", which must stay last."""
+        parts = (self.statements.get(stem, ""), self.filled_prose.get(stem, ""))
+        return "\n\n".join(p for p in parts if p.strip())
 
     def prose(self, stem: str) -> str:
-        """A section's prose as HTML. The format's statement comes first: the analyst's prose of 六
-        typically closes with "本年度无其他需要报告的事项", which must stay the last sentence."""
-        parts = (self.statements.get(stem, ""), self.filled_prose.get(stem, ""))
-        return to_html("\n\n".join(p for p in parts if p.strip()))
+        """A section's prose as HTML."""
+        return to_html(self.prose_markdown(stem))
 
     @cached_property
     def section_tables(self) -> dict[str, Table | None]:
@@ -125,13 +136,15 @@ class Report:
                 section=section, prose=self.prose(section.narrative), table=table))
         return Fragment("\n".join(parts))
 
-    def appendices(self) -> Fragment:
+    def appendix_tables(self) -> list[Table]:
         """附录 the analyst asked for in report.yaml (e.g. the list of documents issued this year)."""
-        parts = []
         if "本年制发规范性文件目录" in self.data.year_facts.appendices:
-            table = document_list(self.data.ledgers["documents"], self.year)
-            parts.append(TEMPLATES.get_template("appendix.html.j2").render(table=table))
-        return Fragment("\n".join(parts))
+            return [document_list(self.data.ledgers["documents"], self.year)]
+        return []
+
+    def appendices(self) -> Fragment:
+        return Fragment("\n".join(TEMPLATES.get_template("appendix.html.j2").render(table=table)
+                                   for table in self.appendix_tables()))
 
     def charts(self) -> list[Chart]:
         return summary_charts(self)
