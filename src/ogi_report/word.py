@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -49,8 +49,11 @@ TABLE_SIZE, WIDE_TABLE_SIZE = Pt(10.5), Pt(9)  # 五号; 小五 for tables of mo
 LINE = Pt(28)
 TEXT_WIDTH = Mm(210 - 28 - 26)  # 156 mm, the 版心 of GB/T 9704
 
-# Relative widths of a table's columns by their role (Table.columns, the HTML's <col> classes).
-_COLUMN_WEIGHTS = {"vertical": 0.75, "group": 1.1, "item": 3.6, "label": 3.0, "unit": 1.0, "number": 1.0}
+# Relative widths of a table's columns by their role (Table.columns, the HTML's <col> classes), as the
+# HTML's stylesheet sets them for some tables (report.css).
+_COLUMN_WEIGHTS = {"vertical": 6, "group": 9, "item": 29, "label": 30, "unit": 10, "number": 10}
+_TABLE_WEIGHTS = {"ogi-indicators": {"label": 70, "unit": 10, "number": 20}, "ogi-documents": {"label": 22, "item": 34}}
+_SMALL_TABLES = {"ogi-documents"}  # 小五 however few columns, as in the HTML
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})
 # A paragraph that opens with its own 二级标题, as 公文 prose does: "（一）主动公开。本年度……"
@@ -77,13 +80,11 @@ def report_docx(report: Report) -> bytes:
         if table is not None:
             _table(doc, table)
     for table in report.appendix_tables():
-        _page_break(doc)
-        _heading(doc, table.title, 1)
+        _heading(doc, table.title, 1).paragraph_format.page_break_before = True
         _table(doc, table)
     charts = report.charts()
     if charts:
-        _page_break(doc)
-        _heading(doc, "附：图解", 1)
+        _heading(doc, "附：图解", 1).paragraph_format.page_break_before = True
         for index, chart in enumerate(charts, start=1):
             _chart(doc, chart, index)
     _properties(doc, report)
@@ -203,9 +204,11 @@ def _styles(doc: DocumentObject) -> None:
         table_text = styles.add_style(name, 1)
         table_text.base_style = styles["Normal"]
         _style(table_text, BODY_FONT, size, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
-    caption = styles.add_style("Chart Title", 1)
-    caption.base_style = styles["Normal"]
-    _style(caption, HEADING2_FONT, BODY_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart = styles.add_style("Chart", 1)
+    chart.base_style = styles["Normal"]
+    # Single spacing: a fixed 28 pt line would clip the picture to its height.
+    _style(chart, BODY_FONT, BODY_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    chart.paragraph_format.space_after = Pt(12)
     _font_table(doc)
 
 
@@ -232,12 +235,8 @@ def _header(doc: DocumentObject, report: Report) -> None:
         doc.add_paragraph(xml_text(preamble))
 
 
-def _heading(doc: DocumentObject, text: str, level: int) -> None:
-    doc.add_paragraph(xml_text(text), style=f"Heading {level}")
-
-
-def _page_break(doc: DocumentObject) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def _heading(doc: DocumentObject, text: str, level: int) -> Paragraph:
+    return doc.add_paragraph(xml_text(text), style=f"Heading {level}")
 
 
 def _prose(doc: DocumentObject, markdown: str) -> None:
@@ -322,25 +321,27 @@ def _table(doc: DocumentObject, table: Table) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     _caption(grid, table.title)
-    weights = [_COLUMN_WEIGHTS.get(c, 1.0) for c in table.columns]
+    roles = _COLUMN_WEIGHTS | _TABLE_WEIGHTS.get(table.css, {})
+    weights = [roles.get(c, 10) for c in table.columns]
     if len(weights) != width:
-        weights = [1.0] * width
+        weights = [1] * width
     widths = [int(TEXT_WIDTH * w / sum(weights)) for w in weights]
     for index, column in enumerate(grid.columns):
         column.width = widths[index]
     for row in grid.rows:
         for index, cell in enumerate(row.cells):
             cell.width = widths[index]
-    style = "Wide Table Text" if width > 6 else "Table Text"
+    style = "Wide Table Text" if width > 6 or table.css in _SMALL_TABLES else "Table Text"
     for r, c, cell in placed:
         target = grid.cell(r, c)
         if cell.rowspan > 1 or cell.colspan > 1:
             target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
         _cell(target, cell, style)
-    for index in range(len(table.head)):  # repeated at the top of every page the table runs onto
-        tr_pr = grid.rows[index]._tr.get_or_add_trPr()
-        header = OxmlElement("w:tblHeader")
-        tr_pr.append(header)
+    for index, row in enumerate(grid.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never cut in two by a page break
+        if index < len(table.head):  # repeated at the top of every page the table runs onto
+            tr_pr.append(OxmlElement("w:tblHeader"))
     doc.add_paragraph()  # Word joins two consecutive tables; and the text after one needs its space
 
 
@@ -360,6 +361,7 @@ def _cell(target, cell: Cell, style: str) -> None:
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if cell.kind in ("head", "caption"):
         _fonts(run._r.get_or_add_rPr(), HEADING1_FONT)
+        paragraph.paragraph_format.keep_with_next = True  # a block's caption and header stay with its rows
     if cell.kind == "caption" or cell.kind == "note" or (cell.kind == "label" and cell.colspan < 4):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if cell.kind == "label" and cell.level:
@@ -378,8 +380,8 @@ def _after_vmerge(tc_pr) -> int:
 
 
 def _chart(doc: DocumentObject, chart: Chart, index: int) -> None:
-    doc.add_paragraph(xml_text(f"图{index}　{chart.title}"), style="Chart Title")
-    paragraph = doc.add_paragraph(style="Chart Title")
+    """The chart's picture (its title is drawn in it, as in the HTML), with the title as alternative text."""
+    paragraph = doc.add_paragraph(style="Chart")
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(chart.png), width=min(Mm(chart.width_mm), TEXT_WIDTH))
     doc_pr = run._r.find(".//" + qn("wp:docPr"))
