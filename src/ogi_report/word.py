@@ -331,11 +331,13 @@ def _table(doc: DocumentObject, table: Table) -> None:
     for row in grid.rows:
         for index, cell in enumerate(row.cells):
             cell.width = widths[index]
-    style = "Wide Table Text" if width > 6 or table.css in _SMALL_TABLES else "Table Text"
+    style = doc.styles["Wide Table Text" if width > 6 or table.css in _SMALL_TABLES else "Table Text"].style_id
+    # Every cell looked up once before merging: Table.cell() walks the whole table on each call.
+    grid_cells = {(r, c): cell for r, row in enumerate(grid.rows) for c, cell in enumerate(row.cells)}
     for r, c, cell in placed:
-        target = grid.cell(r, c)
+        target = grid_cells[r, c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(grid_cells[r + cell.rowspan - 1, c + cell.colspan - 1])
         _cell(target, cell, style)
     for index, row in enumerate(grid.rows):
         tr_pr = row._tr.get_or_add_trPr()
@@ -354,9 +356,9 @@ def _caption(grid, title: str) -> None:
     tbl_pr.append(caption)
 
 
-def _cell(target, cell: Cell, style: str) -> None:
+def _cell(target, cell: Cell, style_id: str) -> None:
     paragraph = target.paragraphs[0]
-    paragraph.style = style
+    paragraph._p.get_or_add_pPr().style = style_id  # by id: setting it by name looks up every style
     run = paragraph.add_run(xml_text(cell.text))
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if cell.kind in ("head", "caption"):
