@@ -14,6 +14,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .editions import EDITIONS
 from .formats import default_format_id, get_format
 from .ledgers import LEDGERS, Column, _allowed, _allowed_text
 
@@ -46,6 +47,7 @@ def _report_yaml(year: int) -> str:
     return (
         f"# {year}年度报告\n"
         f"发布日期: {deadline.isoformat()}  # 暂填法定截止日期，请改为实际发布日期\n"
+        f"# 版本: [{', '.join(EDITIONS)}]  # 只生成其中几个版本时去掉本行开头的 #，删去不要的版本；不写则全部生成\n"
     )
 
 
