@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from ogi_report.build import DEFAULT_NOTEBOOK, Run, build, build_many
+from ogi_report.build import DEFAULT_NOTEBOOK, BuildError, Run, build, build_many
 from ogi_report.cli import main
-from ogi_report.editions import EDITIONS, parse
+from ogi_report.editions import EDITIONS, EditionContext, parse
+from ogi_report.report import load_report
 
 ALWAYS = {".inputs.sha256", "figures.csv", "report.ipynb"}
 PROACTIVE = {"proactive": "发布日期,标题,类别,渠道\n2021-01-05,通知,,政府网站\n"}
@@ -75,3 +76,16 @@ def test_report_yaml_chooses_the_editions_and_the_flag_overrides_it(agency, tmp_
     assert _files(build(folder, 2021, out, DEFAULT_NOTEBOOK, editions=["pdf"]).output) == ALWAYS | {"report.pdf"}
     (folder / "2021" / "report.yaml").write_text("发布日期: 2022-01-20\n版本: pdf\n", encoding="utf-8")
     assert _files(build(folder, 2021, out, DEFAULT_NOTEBOOK).output) == ALWAYS | {"report.pdf"}
+
+
+def test_editions_made_from_the_report_stop_when_the_ledgers_changed_during_the_build(agency, tmp_path):
+    folder = agency(PROACTIVE, {2021: "发布日期: 2022-01-20\n"})
+    built = tmp_path / "built"
+    built.mkdir()
+    load_report(folder, 2021).save_figures(built)  # what the notebook wrote
+    context = EditionContext(None, None, folder, 2021, built, tmp_path)
+    assert context.report.year == 2021
+    (folder / "documents.csv").write_text(  # saved while the build ran: 表二 counts one document more
+        "文号,标题,类型,印发日期,废止日期\n示发〔2021〕1号,办法,行政规范性文件,2021-03-01,\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="在生成过程中被修改"):
+        _ = EditionContext(None, None, folder, 2021, built, tmp_path).report

@@ -40,10 +40,15 @@ class EditionContext:
     @cached_property
     def report(self) -> Report:
         """The computed report, loaded here once for every edition that needs more than the notebook's
-        HTML (the Word file's tables and prose): reading and computing costs ~0.5 s (bench/editions.py)."""
+        HTML (the Word file's tables and prose): reading and computing costs ~0.5 s (bench/editions.py).
+        Its figures must be the ones the notebook wrote: a ledger saved during the build stops it."""
+        from .build import BuildError
         from .report import load_report
 
-        return load_report(self.data_dir, self.year)
+        report = load_report(self.data_dir, self.year)
+        if report.figures_csv() != (self.folder / "figures.csv").read_text(encoding="utf-8-sig"):
+            raise BuildError("台账或 report.yaml 在生成过程中被修改，各版本的数字可能不一致，已停止生成；请重新运行")
+        return report
 
 
 @dataclass(frozen=True)

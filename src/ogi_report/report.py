@@ -159,13 +159,16 @@ class Report:
                              columns=["table", "row", "column", "value"])
         return frame
 
+    def figures_csv(self) -> str:
+        buffer = io.StringIO()
+        self.figure_records().to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        return buffer.getvalue()
+
     def save_figures(self, output_dir: str | Path) -> Path:
         """Write figures.csv (UTF-8 with BOM, so that Excel opens it correctly)."""
         path = Path(output_dir) / "figures.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.StringIO()
-        self.figure_records().to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        path.write_text(self.figures_csv(), encoding="utf-8-sig")
         return path
 
     def summary(self) -> RunSummary:
