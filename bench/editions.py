@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import ENV, ROOT, interleaved, timed
+from run import ENV, ROOT, interleaved, timed, write_results
 
 from ogi_report.editions import EDITIONS
 
@@ -86,16 +86,7 @@ def main() -> None:
 
     header = (f"机器：{platform.machine()}，Python {platform.python_version()}；示例街道 2021，图表缓存已有；"
               f"`ogi-report build --force --editions …` 的总时间（含启动、内核执行），重复 {args.repeat} 次取中位数。")
-    table = "\n".join(["| 版本 | 总时间 | 其中 |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)])
-    print(header)
-    print(table)
-    readme = Path(__file__).resolve().parent / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    begin, end = "<!-- editions -->", "<!-- /editions -->"
-    if begin in text:
-        before, rest = text.split(begin, 1)
-        after = rest.split(end, 1)[1]
-        readme.write_text(f"{before}{begin}\n{header}\n\n{table}\n{end}{after}", encoding="utf-8")
+    write_results("editions", header, ("版本", "总时间", "其中"), rows)
 
 
 if __name__ == "__main__":

@@ -156,13 +156,22 @@ def main() -> None:
 
     header = (f"机器：{platform.machine()}，{cores} 核，Python {platform.python_version()}；"
               f"重复 {args.repeat} 次取中位数{'（--quick）' if args.quick else ''}。")
-    table = "\n".join(["| 测量 | 结果 | 说明 |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)])
+    write_results("results", header, ("测量", "结果", "说明"), rows, save=not args.quick)
+
+
+def write_results(marker: str, header: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+                  save: bool = True) -> None:
+    """Print the results table, and put it between <!-- marker --> and <!-- /marker --> in bench/README.md."""
+    table = "\n".join([f"| {' | '.join(columns)} |", "|---" * len(columns) + "|",
+                       *(f"| {' | '.join(row)} |" for row in rows)])
     print(header)
     print(table)
+    if not save:
+        return
     readme = BENCH / "README.md"
     text = readme.read_text(encoding="utf-8")
-    begin, end = "<!-- results -->", "<!-- /results -->"
-    if begin in text and not args.quick:
+    begin, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    if begin in text:
         before, rest = text.split(begin, 1)
         after = rest.split(end, 1)[1]
         readme.write_text(f"{before}{begin}\n{header}\n\n{table}\n{end}{after}", encoding="utf-8")
