@@ -89,3 +89,14 @@ def test_editions_made_from_the_report_stop_when_the_ledgers_changed_during_the_
         "文号,标题,类型,印发日期,废止日期\n示发〔2021〕1号,办法,行政规范性文件,2021-03-01,\n", encoding="utf-8")
     with pytest.raises(BuildError, match="在生成过程中被修改"):
         _ = EditionContext(None, None, folder, 2021, built, tmp_path).report
+
+
+@pytest.mark.slow
+def test_the_command_line_passes_the_editions_to_the_build(agency, tmp_path, capsys):
+    folder = agency(PROACTIVE, {2021: "发布日期: 2022-01-20\n"})
+    out = tmp_path / "out"
+    args = ["build", str(folder), "--year", "2021", "--out", str(out), "--editions", "docx"]
+    assert main(args) == 0
+    assert _files(out / folder.name / "2021") == ALWAYS | {"report.docx"}
+    assert main(args) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
