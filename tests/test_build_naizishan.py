@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from ogi_report.build import build
 from ogi_report.cli import main
+from ogi_report.editions import EDITIONS
 
 from .conftest import ROOT
 
@@ -79,8 +80,9 @@ def built(tmp_path_factory):
 
 
 def test_outputs_are_all_there(built):
-    assert sorted(p.name for p in built.iterdir() if not p.name.startswith(".")) == [
-        "figures.csv", "report.html", "report.ipynb", "report.pdf"]
+    assert sorted(p.name for p in built.iterdir() if not p.name.startswith(".")) == sorted(
+        ["figures.csv", "report.ipynb", *(e.file for e in EDITIONS.values())])
+    assert {"report.html", "report.pdf", "report.docx"} <= {e.file for e in EDITIONS.values()}
 
 
 def test_every_published_figure_is_in_figures_csv(built):
