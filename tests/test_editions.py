@@ -25,7 +25,7 @@ def test_an_unknown_name_is_an_error_naming_the_file_and_the_known_names():
     assert names == ("html",)
     known = "、".join(EDITIONS)
     assert [str(p) for p in problems] == [
-        f"错误：2021/report.yaml：「版本」“htlm”无效，是不是“html”（网页版）？可选：{known}",
+        f"错误：2021/report.yaml：「版本」“htlm”无效（是否应为“html”，即网页版？）；可选：{known}",
         f"错误：2021/report.yaml：「版本」“epub”无效；可选：{known}",
     ]
 
@@ -41,7 +41,7 @@ def test_an_unknown_editions_flag_is_refused_in_chinese(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["build", "data/example", "--year", "2021", "--editions", "html,htlm"])
     assert exited.value.code == 2
-    assert "错误：参数 --editions：「版本」“htlm”无效，是不是“html”（网页版）？" in capsys.readouterr().err
+    assert "错误：参数 --editions：「版本」“htlm”无效（是否应为“html”，即网页版？）；" in capsys.readouterr().err
 
 
 def _files(folder) -> set[str]:

@@ -136,11 +136,9 @@ def parse(value: object, where: str) -> tuple[tuple[str, ...], list[Problem]]:
         if name in EDITIONS:
             names.add(name)
         elif name != "":
-            hint = "；"
             close = _suggest(name or "")
-            if close:
-                hint = f"，是不是“{close}”（{EDITIONS[close].label}）？"
-            problems.append(Problem(f"「版本」“{item}”无效{hint}可选：{known()}", where))
+            hint = f"（是否应为“{close}”，即{EDITIONS[close].label}？）" if close else ""
+            problems.append(Problem(f"「版本」“{item}”无效{hint}；可选：{known()}", where))
     if not names and not problems:
         problems.append(Problem(f"「版本」至少要写一个版本；可选：{known()}", where))
     return tuple(n for n in EDITIONS if n in names), problems
