@@ -370,14 +370,17 @@ def build(
         lock.close()
         raise _output_error(exc, dest.parent) from exc
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is meant to be read
-    # The kernel validates the input and computes the figures; this process never loads a ledger on
-    # the way to a good report.
+    # The kernel validates the input and computes the figures; this process loads the ledgers only for
+    # the editions that need the Report object (editions.py), beside the kernel.
     km = _RUNNING[tmp] = start_kernel(tmp)
     side = ThreadPoolExecutor(max_workers=1)
     try:
         # The machine check and the exporters' imports run beside the kernel, which does the real work.
-        # report.yaml's 版本 is known once the kernel read it: every edition that may be written is prepared.
-        prepared = side.submit(_prepare, chosen_editions(editions))
+        # report.yaml's 版本 is known once the kernel read it: every edition that may be written is prepared,
+        # and the report loaded here too when one of them needs it (the kernel's copy stays in the kernel).
+        wanted = chosen_editions(editions)
+        prepared = side.submit(_prepare, wanted)
+        loading = side.submit(_load_here, data_dir, year) if any(e.needs_report for e in wanted) else None
         # Relative to the output folder, so that no machine path lands in the outputs.
         parameters = {"data_dir": os.path.relpath(data_dir, dest), "year": year, "output_dir": ".",
                       "preview": False}
@@ -404,7 +407,7 @@ def build(
         _clean(nb, {**parameters, "data_dir": slug})
         nb.metadata["ogi_report"] = {"title": summary.title, "inputs_sha256": inputs_hash(data_dir, year)}
         nbformat.write(nb, tmp / "report.ipynb")
-        context = EditionContext(nb, summary, data_dir, year, tmp, dest.parent, ready)
+        context = EditionContext(nb, summary, data_dir, year, tmp, dest.parent, ready, loading)
         for edition in chosen_editions(summary.editions if editions is None else editions):
             (tmp / edition.file).write_bytes(edition.write(context))
         (tmp / STAMP).write_text("\n".join([stamp, *_file_hashes(tmp)]) + "\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,16 +37,18 @@ class EditionContext:
     folder: Path  # the folder being built: figures.csv and report.ipynb are there already
     outputs: Path  # outputs/<agency>/: last year's published report is outputs/<agency>/<year - 1>/
     prepared: dict[str, Any] = field(default_factory=dict)
+    loading: Future[Report] | None = None  # the report being loaded beside the kernel, if it was started
 
     @cached_property
     def report(self) -> Report:
-        """The computed report, loaded here once for every edition that needs more than the notebook's
-        HTML (the Word file's tables and prose): reading and computing costs ~0.5 s (bench/editions.py).
-        Its figures must be the ones the notebook wrote: a ledger saved during the build stops it."""
+        """The computed report, loaded in the build process once for every edition that needs more than
+        the notebook's HTML (the Word file's tables and prose): ~0.5 s (bench/editions.py), spent while
+        the kernel works when the build started it early. Its figures must be the ones the notebook wrote:
+        a ledger saved during the build stops it."""
         from .build import BuildError
         from .report import load_report
 
-        report = load_report(self.data_dir, self.year)
+        report = self.loading.result() if self.loading else load_report(self.data_dir, self.year)
         if report.figures_csv() != (self.folder / "figures.csv").read_text(encoding="utf-8-sig"):
             raise BuildError("台账或 report.yaml 在生成过程中被修改，各版本的数字可能不一致，已停止生成；请重新运行")
         return report
@@ -58,6 +61,7 @@ class Edition:
     label: str  # for users, in Chinese
     write: Callable[[EditionContext], bytes]
     prepare: Callable[[], Any] | None = None
+    needs_report: bool = False  # write reads ctx.report: the build loads it beside the kernel
 
 
 def _prepare_html():
@@ -111,8 +115,8 @@ def _prepare_docx():
 EDITIONS: dict[str, Edition] = {e.name: e for e in (
     Edition("html", "report.html", "网页版", _html, _prepare_html),
     Edition("pdf", "report.pdf", "PDF 版", _pdf, _prepare_pdf),
-    Edition("docx", "report.docx", "Word 版", _docx, _prepare_docx),
-    # Edition("review", "review.html", "审核版", <its function>, <its prepare or None>),
+    Edition("docx", "report.docx", "Word 版", _docx, _prepare_docx, needs_report=True),
+    # Edition("review", "review.html", "审核版", <write>, <prepare or None>, needs_report=<uses ctx.report>),
 )}
 
 
