@@ -77,7 +77,7 @@ def main() -> None:
                                      check=True, capture_output=True, text=True, cwd=ROOT, env=env)
                 samples.append(json.loads(out.stdout))
             part = {key: statistics.median(s[key] for s in samples) for key in ("prepare", "load", "write")}
-            load = f"，在生成进程中读取台账并计算 {part['load']:.2f} s" if part["load"] > 0.01 else ""
+            load = f"，在生成进程中读取台账并计算 {part['load']:.2f} s（也与内核并行）" if part["load"] > 0.01 else ""
             rows.append((f"{edition.label}（{edition.file}）", f"{walls[name]:.2f} s",
                          f"准备 {part['prepare']:.2f} s（与内核并行）{load}，写出 {part['write']:.2f} s"))
         rows.append(("全部版本", f"{walls[choices[-1]]:.2f} s", "一次生成全部版本"))
