@@ -34,11 +34,20 @@ def test_png_is_opaque_rgb_at_print_resolution():
     assert image.getpixel((0, 0)) == (255, 255, 255)
 
 
-def test_html_is_an_embedded_titled_image():
-    chart = charts.bar_chart("<b>标题</b>", ["甲"], [1], unit="件")
+def test_html_is_an_embedded_image_described_with_its_numbers():
+    chart = charts.bar_chart("<b>标题</b>", ["甲", "<乙>"], [1, 2.5], unit="件")
     html = chart.html()
-    assert 'alt="&lt;b&gt;标题&lt;/b&gt;"' in html and 'src="data:image/png;base64,' in html
+    assert 'alt="&lt;b&gt;标题&lt;/b&gt;（单位：件）：甲 1，&lt;乙&gt; 2.5"' in html
+    assert 'src="data:image/png;base64,' in html
+    # the data behind the chart, as a table for screen readers
+    assert '<th scope="row">&lt;乙&gt;</th><td>2.5</td>' in html and 'class="ogi-chart-data"' in html
     assert 150 < chart.width_mm < 175  # printed at 200 dpi within the A4 text width
+
+
+def test_a_trend_chart_is_described_series_by_series():
+    chart = charts.line_chart("趋势", ["2022年", "2023年"], {"新收": [3, 4], "结转": [0, 1]}, unit="件")
+    assert chart.alt == "趋势（单位：件）：新收：2022年 3，2023年 4；结转：2022年 0，2023年 1"
+    assert chart.rows == (("2022年", "3", "0"), ("2023年", "4", "1")) and chart.columns == ("年度", "新收", "结转")
 
 
 def test_a_cache_hit_does_not_import_matplotlib(tmp_path):

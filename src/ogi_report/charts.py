@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,12 +75,35 @@ class Chart:
     title: str
     png: bytes
     width_mm: float
+    unit: str = ""
+    columns: tuple[str, ...] = ()  # the data behind the chart: a header (category, series...) and rows
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def alt(self) -> str:
+        """The chart in words, with every number drawn: the image's alternative text (HTML and PDF)."""
+        if not self.rows:
+            return self.title
+        if len(self.columns) == 2:
+            values = "，".join(f"{row[0]} {row[1]}" for row in self.rows)
+        else:
+            values = "；".join(f"{name}：" + "，".join(f"{row[0]} {row[i]}" for row in self.rows)
+                              for i, name in enumerate(self.columns[1:], start=1))
+        return f"{self.title}（单位：{self.unit}）：{values}"
 
     def html(self) -> str:
+        """The figure, and the data behind it as a table for screen readers (visually hidden, not printed)."""
         data = base64.b64encode(self.png).decode("ascii")
-        title = html.escape(self.title)
-        return (f'<figure class="ogi-chart"><img alt="{title}" style="width: {self.width_mm:.0f}mm" '
-                f'src="data:image/png;base64,{data}"></figure>')
+        figure = (f'<figure class="ogi-chart"><img alt="{html.escape(self.alt)}" style="width: {self.width_mm:.0f}mm" '
+                  f'src="data:image/png;base64,{data}">')
+        if self.rows:
+            head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self.columns)
+            body = "".join("<tr>" + f'<th scope="row">{html.escape(row[0])}</th>'
+                           + "".join(f"<td>{html.escape(v)}</td>" for v in row[1:]) + "</tr>" for row in self.rows)
+            figure += (f'<table class="ogi-chart-data"><caption>{html.escape(self.title)}'
+                       f'（单位：{html.escape(self.unit)}）</caption><thead><tr>{head}</tr></thead>'
+                       f"<tbody>{body}</tbody></table>")
+        return figure + "</figure>"
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -157,11 +180,26 @@ def _annotate(ax: Axes, bars, horizontal: bool = False) -> None:
     ax.margins(x=0.12) if horizontal else ax.margins(y=0.15)
 
 
-@cached
 def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[float], *, unit: str, horizontal: bool = False
 ) -> Chart:
-    """A titled bar chart with each bar's value written on it."""
+    """A titled bar chart with each bar's value written on it, and its data."""
+    chart = _bar_chart(title, labels, values, unit=unit, horizontal=horizontal)
+    return replace(chart, unit=unit, columns=("项目", "数量"),
+                   rows=tuple((str(label), f"{value:g}") for label, value in zip(labels, values, strict=True)))
+
+
+def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
+    """Several series over the years, one line each, with a legend, and its data."""
+    chart = _line_chart(title, x, series, unit=unit)
+    return replace(chart, unit=unit, columns=("年度", *series),
+                   rows=tuple((str(xi), *(f"{values[i]:g}" for values in series.values())) for i, xi in enumerate(x)))
+
+
+@cached
+def _bar_chart(
+    title: str, labels: Sequence[str], values: Sequence[float], *, unit: str, horizontal: bool = False
+) -> Chart:
     from matplotlib.figure import Figure
 
     setup()
@@ -183,8 +221,7 @@ def bar_chart(
 
 
 @cached
-def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
-    """Several series over the years, one line each, with a legend."""
+def _line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
     from matplotlib.figure import Figure
 
     setup()

@@ -98,7 +98,8 @@ def _html(ctx: EditionContext) -> bytes:
 
 
 def _pdf(ctx: EditionContext) -> bytes:
-    return ctx.prepared["pdf"].from_notebook_node(ctx.nb)[0]
+    figures_csv = (ctx.folder / "figures.csv").read_bytes()  # embedded in the archival PDF
+    return ctx.prepared["pdf"].from_notebook_node(ctx.nb, resources={"ogi_report_figures_csv": figures_csv})[0]
 
 
 def _docx(ctx: EditionContext) -> bytes:

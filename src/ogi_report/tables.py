@@ -7,6 +7,7 @@ This module does not compute figures; it looks them up by measure name.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import jinja2
@@ -15,6 +16,7 @@ import pandas as pd
 from .figures import Figures, in_year
 from .formats import Format, Node, Section
 from .narrative import format_number
+from .table_headers import GridCell, associate
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,44 @@ class Table:
         return Cell(format_number(value), colspan=colspan, kind="number")
 
     def html(self) -> str:
-        return TEMPLATES.get_template("table.html.j2").render(table=self)
+        rows = self.marked()
+        return TEMPLATES.get_template("table.html.j2").render(table=self, head=rows[:len(self.head)],
+                                                              body=rows[len(self.head):])
+
+    def marked(self) -> list[list[Marked]]:
+        """Every row's cells with their tag and accessibility attributes (table_headers.py): a label in a
+        row of numbers is that row's header (th), so a screen reader reads each number with its labels."""
+        rows = self.head + self.body
+        tags = [["th" if (i < len(self.head) or cell.kind not in ("number", "label")
+                          or (cell.kind == "label" and any(c.kind == "number" for c in row))) else "td"
+                 for cell in row] for i, row in enumerate(rows)]
+        found = associate([[GridCell(tag == "th", c.rowspan, c.colspan) for c, tag in zip(row, row_tags, strict=True)]
+                           for row, row_tags in zip(rows, tags, strict=True)])
+        prefix = "h" + hashlib.sha256(f"{self.css}\n{self.title}".encode()).hexdigest()[:8]
+
+        def ident(p: tuple[int, int]) -> str:
+            return f"{prefix}-{p[0]}-{p[1]}"
+
+        def scope(p: tuple[int, int], cell: Cell) -> str | None:
+            kind = found.scopes.get(p)
+            if kind == "row":
+                return "rowgroup" if cell.rowspan > 1 else "row"
+            return ("colgroup" if cell.colspan > 1 else "col") if kind == "col" else None
+
+        return [[Marked(cell, tags[i][k], ident((i, k)) if tags[i][k] == "th" else None, scope((i, k), cell),
+                        " ".join(ident(h) for h in found.headers[(i, k)]) if (i, k) in found.headers else None)
+                 for k, cell in enumerate(row)] for i, row in enumerate(rows)]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A cell as written in HTML: its tag, and `id`/`scope` (headers) or `headers` (data cells)."""
+
+    cell: Cell
+    tag: str
+    id: str | None
+    scope: str | None
+    headers: str | None
 
 
 # The one Jinja environment of the report's HTML fragments; autoescape on: ledger text is untrusted.

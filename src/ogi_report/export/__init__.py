@@ -65,19 +65,37 @@ class ReportPDFExporter(ReportHTMLExporter):
         return "ogi_report_pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        figures_csv = (resources or {}).get("ogi_report_figures_csv")
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
         resources["output_extension"] = ".pdf"
-        return html_to_pdf(html), resources
+        return html_to_pdf(html, figures_csv), resources
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Print report HTML with WeasyPrint; the identifier is derived from the content (reproducible)."""
+# Dates inside the PDF (the attachment's) are fixed: the same inputs give the same bytes.
+FIXED_DATE = "2000-01-01T00:00:00+00:00"
+
+
+def html_to_pdf(html: str, figures_csv: bytes | None = None) -> bytes:
+    """Print report HTML with WeasyPrint as PDF/A-3u, tagged (PDF/UA structure), with figures.csv embedded
+    as an associated file (relationship Data) when given; pdf_fixes.py repairs what WeasyPrint gets wrong.
+    The identifier is derived from the content (reproducible)."""
     import hashlib
+    from datetime import datetime
 
     import weasyprint
 
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return weasyprint.HTML(string=html, url_fetcher=inline_only()).write_pdf(pdf_identifier=identifier)
+    from .pdf_fixes import fix
+
+    identifier = hashlib.sha256(html.encode("utf-8") + (figures_csv or b"")).hexdigest()[:32].encode("ascii")
+    attachments = []
+    if figures_csv is not None:
+        date = datetime.fromisoformat(FIXED_DATE)
+        attachments.append(weasyprint.Attachment(
+            string=figures_csv, name="figures.csv", description="本报告全部统计数字（UTF-8 CSV）",
+            created=date, modified=date, relationship="Data"))
+    pdf = weasyprint.HTML(string=html, url_fetcher=inline_only()).write_pdf(
+        pdf_identifier=identifier, pdf_variant="pdf/a-3u", pdf_tags=True, attachments=attachments)
+    return fix(pdf)
 
 
 def inline_only():
