@@ -111,3 +111,14 @@ def browser_or_skip() -> None:
 def test_axe_finds_no_serious_violation(built, agency, edition):
     browser_or_skip()
     assert a11y.axe(built[agency] / edition, AXE, CHROMIUM) == []
+
+
+@pytest.mark.parametrize("agency", RUNS)
+def test_pdfua_rule_checker_finds_no_error(built, agency):
+    """pdfua (PyPI) checks a machine-checkable subset of PDF/UA-1 (16 of 106 rules in 0.1.3); veraPDF is
+    not available here. Its one warning is expected: the PDF does not claim PDF/UA (README)."""
+    from pdfua import Severity, validate
+
+    report = validate(str(built[agency] / "report.pdf"))
+    assert [f.rule_id for f in report.findings if f.severity == Severity.ERROR] == []
+    assert {f.rule_id for f in report.findings} <= {"UA-28-004"}

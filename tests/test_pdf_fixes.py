@@ -70,5 +70,15 @@ def test_a_table_split_across_pages_keeps_its_merged_label(tmp_path):
     assert cells["39"] == ["三、结果", "项39", "自然人"] and cells["139"] == ["三、结果", "项39", "法人"]
 
 
+def test_a_table_whose_headers_are_in_its_body_keeps_them_on_the_next_page():
+    # as the 主动公开 table: a caption row and a header row in <tbody>, then the data rows
+    rows = "".join(f'<tr><th>项{i}</th><td>{i + 1000}</td></tr>' for i in range(40))
+    html = page(1).replace("<table>", '<table><tbody><tr><th colspan="2">第二十条</th></tr>'
+                           '<tr><th>信息内容</th><th>件数</th></tr>' + rows + "</tbody></table><table>")
+    tagged = TaggedPdf(html_to_pdf(html.replace("height: 6mm", "height: 12mm"), CSV))
+    cells = dict(tagged.data_cells())
+    assert cells["1039"] == ["项39", "第二十条", "件数"] and cells["1000"] == ["项0", "第二十条", "件数"]
+
+
 def test_same_page_same_bytes(small):
     assert html_to_pdf(page(3), CSV) == small

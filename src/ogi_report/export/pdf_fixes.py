@@ -22,9 +22,14 @@ def fix(pdf_bytes: bytes) -> bytes:
         ids: dict[str, pikepdf.Object] = {}
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
-            pending: list[Pending] = []
+            pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+            carried: Carried = ([], [])
+            previous_page = None
             for number, table in enumerate(_elements(root, "/Table")):
-                pending = _fix_table(table, number, ids, pending)
+                page = pages.get(table.Pg.objgen) if "/Pg" in table else None
+                continued = previous_page is not None and page == previous_page + 1
+                carried = _fix_table(table, number, ids, carried if continued else ([], []))
+                previous_page = page
             if ids:
                 _write_id_tree(pdf, root, ids)
         out = io.BytesIO()
@@ -93,10 +98,12 @@ def _span(cell: pikepdf.Object, key: str) -> int:
 # A merged cell that runs past the end of a page's part of a table: its key and grid column, whether it is a
 # header, and how many of the next part's rows it still covers.
 Pending = tuple[str, int, bool, int]
+# A table part's last run of header rows: each row's cell keys and cells.
+HeaderRun = list[tuple[list[str], list[GridCell]]]
+Carried = tuple[list[Pending], HeaderRun]
 
 
-def _fix_table(table: pikepdf.Object, number: int, ids: dict[str, pikepdf.Object],
-               pending: list[Pending]) -> list[Pending]:
+def _fix_table(table: pikepdf.Object, number: int, ids: dict[str, pikepdf.Object], carried: Carried) -> Carried:
     """WeasyPrint 70 (pdf/tags.py) writes no /Scope on TH cells (PDF/UA-1 wants it), and its /Headers
     lose their column through rowspans (its span bookkeeping skips one slot per row, whatever the span),
     so data cells below a merged label point at the wrong headers or none. Recomputed here from the
@@ -106,13 +113,21 @@ def _fix_table(table: pikepdf.Object, number: int, ids: dict[str, pikepdf.Object
     WeasyPrint also tags each page's part of a table as a table of its own, with the header rows again
     and without the part of a merged label that runs onto the page (三、本年度办理结果 over 22 rows):
     `pending` are those cells of the previous part; they are put back in front of this part's first body
-    row, so its cells point at them too. Drop when WeasyPrint tags a table across pages as one.
-    Returns this part's cells that run past its end."""
+    row, so its cells point at them too. A part that starts with data rows and no header rows of its own
+    (the 主动公开 table, whose headers restart in its body) gets the previous part's last header rows in
+    front. Both only for a table that starts on the page after the previous one. Drop when WeasyPrint
+    tags a table across pages as one. Returns what this part leaves to the next."""
+    pending, header_run = carried
     sections = [k for k in _kids(table)]
     head_rows = sum(len([r for r in _kids(k) if Name("/TR") == r.S]) for k in sections if Name("/THead") == k.S)
     cells = [[c for c in _kids(row) if c.S in (Name("/TH"), Name("/TD"))] for row in _rows(table)]
     keys = [[f"t{number}-{i}-{k}" for k in range(len(row))] for i, row in enumerate(cells)]
     grid = [[GridCell(Name("/TH") == c.S, _span(c, "/RowSpan"), _span(c, "/ColSpan")) for c in row] for row in cells]
+    if header_run and head_rows == 0 and grid and not all(g.header for g in grid[0]):
+        grid[:0] = [list(row) for _, row in header_run]
+        keys[:0] = [list(row_keys) for row_keys, _ in header_run]
+        cells[:0] = [[None] * len(row) for _, row in header_run]
+        head_rows = len(header_run)
     if pending and head_rows < len(grid):
         carried = sorted(pending, key=lambda p: p[1])
         grid[head_rows][:0] = [GridCell(header, rows, 1) for _, _, header, rows in carried]
@@ -129,8 +144,15 @@ def _fix_table(table: pikepdf.Object, number: int, ids: dict[str, pikepdf.Object
     for (i, k), headers in found.headers.items():
         if cells[i][k] is not None:
             _attributes(cells[i][k]).Headers = Array([String(keys[h[0]][h[1]]) for h in headers])
-    return [(keys[i][k], column, grid[i][k].header, row + grid[i][k].rowspan - len(grid))
-            for (i, k), (row, column) in found.places.items() if row + grid[i][k].rowspan > len(grid)]
+    run_end = len(grid)
+    while run_end and not all(g.header for g in grid[run_end - 1]):
+        run_end -= 1
+    run_start = run_end
+    while run_start and all(g.header for g in grid[run_start - 1]):
+        run_start -= 1
+    return ([(keys[i][k], column, grid[i][k].header, row + grid[i][k].rowspan - len(grid))
+             for (i, k), (row, column) in found.places.items() if row + grid[i][k].rowspan > len(grid)],
+            [(keys[i], grid[i]) for i in range(run_start, run_end)])
 
 
 def _write_id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object, ids: dict[str, pikepdf.Object]) -> None:
