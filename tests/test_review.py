@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import lxml.html
@@ -97,7 +98,7 @@ def test_review_of_example_2024_traces_figures_and_compares_with_last_year():
     page = lxml.html.fromstring(html)
     assert page.get("lang") == "zh-CN" and len(page.xpath("//main")) == 1 and len(page.xpath("//h1")) == 1
     levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4")]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # no heading level skipped
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # no heading level skipped
     assert all(th.get("scope") in ("col", "row") for th in page.xpath("//th"))
 
     _, traced = _traced(EXAMPLE, 2024)

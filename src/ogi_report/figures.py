@@ -61,7 +61,7 @@ class Tally:
             return {m: wan_yuan(pd.Series(self.weights[np.isin(self.cells, cells)]).sum())
                     for m, cells in self.measures.items()}
         sums = np.bincount(self.cells + 1, weights=self.weights, minlength=self.size + 1)[1:]  # -1: the first
-        return {m: int(round(sums[list(cells)].sum())) for m, cells in self.measures.items()}
+        return {m: round(float(sums[list(cells)].sum())) for m, cells in self.measures.items()}
 
     def rows(self, measure: str) -> np.ndarray:
         """Positions (0-based, in ledger order) of the rows the measure adds up."""
@@ -146,7 +146,8 @@ def item_tallies(ledger: pd.DataFrame, year: int) -> list[Tally]:
     before, after = in_force(pd.Timestamp(year - 1, 12, 31)), in_force(pd.Timestamp(year, 12, 31))
     change = after.astype(np.int64) - before.astype(np.int64)
     return [
-        Tally("items", _where(before, kind), len(kinds) + 1, {f"items.previous.{k}": (i,) for i, k in enumerate(kinds)}),
+        Tally("items", _where(before, kind), len(kinds) + 1,
+              {f"items.previous.{k}": (i,) for i, k in enumerate(kinds)}),
         Tally("items", _where(change != 0, kind), len(kinds) + 1,
               {f"items.change.{k}": (i,) for i, k in enumerate(kinds)}, weights=change),
     ]

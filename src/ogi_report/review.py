@@ -84,7 +84,8 @@ def previous_values(report: Report, previous_csv: Path) -> tuple[dict[tuple[str,
         table = section_table(report.format, section, figures)
         for r in table.records if table else ():
             values[(r.table, r.row, r.column)] = None if r.measure in stated else r.value
-    return values, f"按本次台账计算的{year}年数字（上一年未在输出文件夹中发布；report.yaml 中填写的数字不计算）", problems
+    source = f"按本次台账计算的{year}年数字（上一年未在输出文件夹中发布；report.yaml 中填写的数字不计算）"
+    return values, source, problems
 
 
 def _normal(text: str) -> str:
@@ -139,6 +140,7 @@ def review_html(report: Report, summary: RunSummary, inputs_hash: str, data_dir:
     return TEMPLATES.get_template("review.html.j2").render(
         report=report, summary=summary, inputs_hash=inputs_hash, tables=tables, compared=compared,
         large=[(i, c) for i, c in enumerate(compared) if c.large], previous_source=previous_source,
-        problems=all_problems, ledgers=states, zeroed=[s for s in states if s[2].endswith("按 0 计")], repeated=repeated_prose(report, data_dir),
+        problems=all_problems, ledgers=states, zeroed=[s for s in states if s[2].endswith("按 0 计")],
+        repeated=repeated_prose(report, data_dir),
         number=format_number, LARGE_RATIO=LARGE_RATIO, LARGE_MIN=LARGE_MIN, SIMILAR=SIMILAR,
     )
