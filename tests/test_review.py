@@ -10,6 +10,7 @@ import lxml.html
 import pytest
 
 from ogi_report.build import DEFAULT_NOTEBOOK, build, inputs_hash
+from ogi_report.editions import parse
 from ogi_report.provenance import ADDS, ROW, figure_rows, rows_changed
 from ogi_report.report import load_report
 from ogi_report.review import LARGE_MIN, is_large, review_html
@@ -171,6 +172,12 @@ def test_the_review_edition_is_deterministic():
     assert _review(EXAMPLE, 2024) == _review(EXAMPLE, 2024)
 
 
+def test_the_review_edition_is_chosen_by_name_or_by_its_label():
+    assert parse("review,html", "--editions") == (("html", "review"), [])
+    names, problems = parse(["html", "审核"], "2024/report.yaml")
+    assert names == ("html",) and "（是否应为“review”，即审核版？）" in problems[0].message
+
+
 def test_large_changes():
     assert is_large(10, 4) and is_large(LARGE_MIN, 0) and is_large(0, 12)
     assert not is_large(104, 100) and not is_large(3, 1) and not is_large(5, None)
@@ -189,3 +196,19 @@ def test_built_with_the_other_editions_and_the_public_page_is_unchanged(tmp_path
     review = (both.output / "review.html").read_bytes()
     assert (again.output / "review.html").read_bytes() == review
     assert inputs_hash(NAIZISHAN, 2017).encode() in review
+    alone = build(NAIZISHAN, 2017, tmp_path / "c", DEFAULT_NOTEBOOK, editions=["review"])
+    assert {p.name for p in alone.output.iterdir()} == {".inputs.sha256", "figures.csv", "report.ipynb", "review.html"}
+    assert (alone.output / "review.html").read_bytes() == review
+
+
+@pytest.mark.slow
+def test_the_build_compares_with_last_years_published_report(tmp_path):
+    build(EXAMPLE, 2023, tmp_path, DEFAULT_NOTEBOOK, editions=["html"])
+    this = build(EXAMPLE, 2024, tmp_path, DEFAULT_NOTEBOOK, editions=["review"])
+    html = (this.output / "review.html").read_text(encoding="utf-8")
+    assert "上一年已发布报告的 figures.csv（2023/figures.csv）" in html
+    page = lxml.html.fromstring(html)
+    tr, _ = _figure_row(page, REQUESTS, "予以公开", "总计")
+    _, last = _traced(EXAMPLE, 2023)
+    before = next(f for f in last if f.key == (REQUESTS, "予以公开", "总计"))
+    assert [td.text_content().strip() for td in tr.xpath("td")][2] == f"{before.value:g}"
