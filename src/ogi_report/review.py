@@ -94,10 +94,8 @@ def _normal(text: str) -> str:
 
 def repeated_prose(report: Report, data_dir: Path) -> list[RepeatedProse]:
     """The prose parts whose text repeats last year's (the same file under <year-1>/narrative/)."""
-    try:
-        previous = load_narrative(data_dir, report.year - 1, report.data.year_facts.format_id, [])
-    except Exception:  # last year's prose under another format, or unreadable: nothing to compare
-        return []
+    # Last year's files under this year's part names; their own problems were last year's build's to report.
+    previous = load_narrative(data_dir, report.year - 1, report.data.year_facts.format_id, [])
     out = []
     for part, (file, text) in sorted(report.data.narrative.items()):
         if part not in previous:
