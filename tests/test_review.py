@@ -101,6 +101,11 @@ def test_review_of_example_2024_traces_figures_and_compares_with_last_year():
     levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4")]
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # no heading level skipped
     assert all(th.get("scope") in ("col", "row") for th in page.xpath("//th"))
+    # Offline: nothing loaded from elsewhere, every link inside the file and to an element that exists.
+    assert not page.xpath("//@src | //link | //script")
+    targets = {h.lstrip("#") for h in page.xpath("//a/@href")}
+    assert all(page.get_element_by_id(t) is not None for t in targets) and all(
+        h.startswith("#") for h in page.xpath("//a/@href"))
 
     _, traced = _traced(EXAMPLE, 2024)
     _, last = _traced(EXAMPLE, 2023)
