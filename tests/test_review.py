@@ -211,7 +211,7 @@ def test_the_build_compares_with_last_years_published_report(tmp_path):
     build(EXAMPLE, 2023, tmp_path, DEFAULT_NOTEBOOK, editions=["html"])
     this = build(EXAMPLE, 2024, tmp_path, DEFAULT_NOTEBOOK, editions=["review"])
     html = (this.output / "review.html").read_text(encoding="utf-8")
-    assert "上一年已发布报告的 figures.csv（2023/figures.csv）" in html
+    assert "上一年已发布报告的 figures.csv（2023/figures.csv，SHA-256 前 12 位 " in html
     page = lxml.html.fromstring(html)
     tr, _ = _figure_row(page, REQUESTS, "予以公开", "总计")
     _, last = _traced(EXAMPLE, 2023)

@@ -8,6 +8,7 @@ provenance.py.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,9 @@ def previous_values(report: Report, previous_csv: Path) -> tuple[dict[tuple[str,
                     found[key] = float(text)
                 except ValueError:
                     found[key] = None
-            return found, f"上一年已发布报告的 figures.csv（{previous_csv.parent.name}/figures.csv）", []
+            digest = hashlib.sha256(previous_csv.read_bytes()).hexdigest()[:12]
+            return found, (f"上一年已发布报告的 figures.csv（{previous_csv.parent.name}/figures.csv，"
+                           f"SHA-256 前 12 位 {digest}）"), []
         except UnreadableFigures as exc:
             problems.append(Problem(f"无法读取上一年已发布的 {exc}；上一年数字改按台账计算", warning=True))
     year = report.year - 1
