@@ -217,3 +217,39 @@ def test_the_build_compares_with_last_years_published_report(tmp_path):
     _, last = _traced(EXAMPLE, 2023)
     before = next(f for f in last if f.key == (REQUESTS, "予以公开", "总计"))
     assert [td.text_content().strip() for td in tr.xpath("td")][2] == f"{before.value:g}"
+
+
+def test_counted_rows_say_what_each_row_adds():
+    """Hand-made ledgers: a decision adds its 数量; an item that came into force adds +1 to 本年增/减, one
+    that was cancelled −1, one in force all year nothing; a fee adds its yuan."""
+    import pandas as pd
+
+    from ogi_report.figures import compute, counted_rows
+    from ogi_report.ledgers import empty_ledger, parse_ledger
+
+    def typed(stem: str, rows: list[list[str]], header: list[str]) -> pd.DataFrame:
+        frame = pd.DataFrame(rows, columns=header).assign(_row=range(2, len(rows) + 2))
+        ledger, problems = parse_ledger(stem, frame, f"{stem}.csv")
+        assert not problems
+        return ledger
+
+    ledgers = {stem: empty_ledger(stem) for stem in ("proactive", "documents", "fees", "procurement", "requests",
+                                                     "appeals")}
+    ledgers["decisions"] = typed("decisions", [["2019-03-01", "行政许可", "5"], ["2019-04-01", "行政许可", ""],
+                                               ["2018-04-01", "行政许可", "7"]], ["决定日期", "类型", "数量"])
+    ledgers["items"] = typed("items", [["甲", "行政许可", "2015-01-01", ""], ["乙", "行政许可", "2019-05-01", ""],
+                                       ["丙", "行政许可", "2015-01-01", "2019-06-01"]],
+                             ["事项名称", "类型", "设立日期", "取消日期"])
+    ledgers["fees"] = typed("fees", [["2019-02-01", "工本费", "40"], ["2019-03-01", "工本费", "120.5"]],
+                            ["收费日期", "项目", "金额（元）"])
+    figures = compute(ledgers, {}, 2019)
+    traced = counted_rows(ledgers, 2019).counted
+
+    def rows(measure):
+        [part] = traced[measure]
+        return list(ledgers[part.ledger]["_row"].to_numpy()[part.positions]), list(part.addends)
+
+    assert figures["decisions.行政许可"] == 6 and rows("decisions.行政许可") == ([2, 3], [5, 1])
+    assert figures["items.previous.行政许可"] == 2 and rows("items.previous.行政许可") == ([2, 4], [1, 1])
+    assert figures["items.change.行政许可"] == 0 and rows("items.change.行政许可") == ([3, 4], [1, -1])
+    assert figures["fees.total_wan"] == 0.02 and rows("fees.total_wan") == ([2, 3], [40.0, 120.5])
