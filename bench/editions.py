@@ -39,7 +39,7 @@ prepared = edition.prepare() if edition.prepare else None
 prepare = time.perf_counter() - start
 context = EditionContext(nb, find_summary(nb), data_dir, year, folder, folder.parent, {name: prepared})
 start = time.perf_counter()
-if name == "docx":
+if edition.needs_report:
     context.report
 load = time.perf_counter() - start
 start = time.perf_counter()

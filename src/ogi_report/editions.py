@@ -112,12 +112,26 @@ def _prepare_docx():
     import docx  # noqa: F401 - python-docx's import (lxml, its templates) while the kernel works
 
 
+def _review(ctx: EditionContext) -> bytes:
+    from .review import review_html
+
+    inputs = ctx.nb.metadata.get("ogi_report", {}).get("inputs_sha256", "")
+    previous = ctx.outputs / str(ctx.year - 1) / "figures.csv"
+    return review_html(ctx.report, ctx.summary, inputs, ctx.data_dir, previous).encode("utf-8")
+
+
+def _prepare_review():
+    from .tables import TEMPLATES
+
+    TEMPLATES.get_template("review.html.j2")  # compiled while the kernel works
+
+
 # The registry, in the order the editions are written and listed. One line per edition.
 EDITIONS: dict[str, Edition] = {e.name: e for e in (
     Edition("html", "report.html", "网页版", _html, _prepare_html),
     Edition("pdf", "report.pdf", "PDF 版", _pdf, _prepare_pdf),
     Edition("docx", "report.docx", "Word 版", _docx, _prepare_docx, needs_report=True),
-    # Edition("review", "review.html", "审核版", <write>, <prepare or None>, needs_report=<uses ctx.report>),
+    Edition("review", "review.html", "审核版", _review, _prepare_review, needs_report=True),
 )}
 
 

@@ -84,3 +84,9 @@ def changed_figures(before_csv: Path, after_csv: Path) -> list[tuple[tuple[str, 
     before, after = _cells(before_csv), _cells(after_csv)
     return [(key, before.get(key, "（无）"), after.get(key, "（无）"))
             for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+
+
+def cells(figures_csv: Path) -> dict[tuple[str, str, str], str]:
+    """Every value of a figures.csv by (table, row, column), as written; also when Excel re-saved it as GBK."""
+    return {(r.get("table") or "", r.get("row") or "", r.get("column") or ""): (r.get("value") or "").strip()
+            for r in csv.DictReader(io.StringIO(_text(figures_csv), newline=""))}

@@ -36,6 +36,7 @@ class Record:
     row: str
     column: str
     value: float
+    measure: str = ""  # the figure's name in figures.py, for tracing it to its ledger rows
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Table:
 
     def number(self, figures: Figures, measure: str, row: str, column: str, colspan: int = 1) -> Cell:
         value = figures[measure]
-        self.records.append(Record(self.title, row, column, value))
+        self.records.append(Record(self.title, row, column, value, measure))
         return Cell(format_number(value), colspan=colspan, kind="number")
 
     def html(self) -> str:
