@@ -24,8 +24,8 @@ pytestmark = pytest.mark.slow
 RUNS = {"example": 2023, "naizishan": 2017}  # the 2021 format (merged cells, charts) and the 2008 one
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-# The HTML editions checked for accessibility; the reviewers' edition joins when it is built.
-HTML_EDITIONS = ["report.html"]
+# The HTML editions checked for accessibility: the one published and the reviewers' one.
+HTML_EDITIONS = ["report.html", "review.html"]
 
 
 @pytest.fixture(scope="module")
