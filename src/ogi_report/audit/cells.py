@@ -54,6 +54,7 @@ class _Candidate:
     where: str
     row_labels: list[tuple[int, str, frozenset[str]]]  # (column, raw text, known words), left of it
     column_words: frozenset[str]
+    column_headers: frozenset[str]  # the headers as written (normalised)
     declared_unit: str | None
     row_text: str
 
@@ -113,20 +114,23 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
                 left = [lab for lab in label_info if lab[0] < c]
                 declared = declared or next((u for _, t, _ in reversed(left) if (u := unit_of_label(t))), None)
                 out.append(_Candidate(text, number, f"{grid.where}第{r + 1}行第{c + 1}列", left, column_words,
-                                      declared, row_text))
+                                      frozenset(headers.get(c, [])), declared, row_text))
     return out
 
 
 def _best(candidate: _Candidate, index: dict[str, list[Target]]) -> Target | None:
     row_words = frozenset(w for _, _, words in candidate.row_labels for w in words)
+    exact = {normalise(text) for _, text, _ in candidate.row_labels} | candidate.column_headers
     pool = {id(t): t for w in (row_words | candidate.column_words) for t in index.get(w, ())}
-    best: tuple[tuple[int, int], Target] | None = None
+    best: tuple[tuple[int, int, int], Target] | None = None
     for target in pool.values():
         if not (set(target.row_words) <= row_words and set(target.column_words) <= candidate.column_words):
             continue
         # The nearest label decides between targets of one row of a two-indicator customary table.
         nearest = max((c for c, _, words in candidate.row_labels if set(target.row_words) & words), default=0)
-        score = (len(target.row_words) + len(target.column_words), nearest)
+        # A label written exactly beats one found inside a longer label (不同意公开答复数 ⊃ 同意公开答复数).
+        exactly = sum(w in exact for w in (*target.row_words, *target.column_words))
+        score = (len(target.row_words) + len(target.column_words), exactly, nearest)
         if best is None or score > best[0]:
             best = (score, target)
     return best[1] if best else None
