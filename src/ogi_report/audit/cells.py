@@ -150,8 +150,8 @@ def _match(candidates: list[_Candidate], format_id: str) -> _Match:
         else:
             value = convert(cand.number, target.unit, cand.declared_unit)
             if value is None:
-                result.conflicts.append(Unrecognised(cand.where, f"「{target.row}」「{target.column}」应为{target.unit}，"
-                                                                 f"表中写作“{cand.text}”"))
+                result.conflicts.append(Unrecognised(
+                    cand.where, f"「{target.row}」「{target.column}」应为{target.unit}，表中写作“{cand.text}”"))
         cell = PublishedCell(target.table, target.row, target.column, value, cand.text.strip(), cand.where)
         previous = result.cells.get(target.key)
         if previous is None:
@@ -160,8 +160,8 @@ def _match(candidates: list[_Candidate], format_id: str) -> _Match:
         elif previous.value is None and value is not None and not target.column_words:
             result.cells[target.key] = cell  # a customary row: the number, not the padding cell beside it
         elif previous.value != value and previous.where != cell.where:
-            result.conflicts.append(Unrecognised(cell.where, f"「{target.row}」「{target.column}」出现两次，"
-                                                             f"数值不同（{previous.text or '空'}，{cell.text or '空'}）"))
+            both = f"{previous.text or '空'}，{cell.text or '空'}"
+            result.conflicts.append(Unrecognised(cell.where, f"「{target.row}」「{target.column}」出现两次，数值不同（{both}）"))
     return result
 
 

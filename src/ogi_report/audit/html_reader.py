@@ -55,7 +55,7 @@ def _span(cell: etree._Element, name: str) -> int:
 
 def _grid(table: etree._Element, where: str) -> tuple[Grid, list[str]]:
     rows = [
-        [("".join(cell.itertext()), _span(cell, "rowspan"), _span(cell, "colspan")) for cell in tr if cell.tag in ("td", "th")]
+        [("".join(c.itertext()), _span(c, "rowspan"), _span(c, "colspan")) for c in tr if c.tag in ("td", "th")]
         for tr in _own_rows(table)
     ]
     return expand(rows, where)
@@ -89,7 +89,7 @@ def _root(body: etree._Element) -> etree._Element:
     markers = _markers(body)
     if not markers:
         return body
-    common = list(markers[0].iterancestors())[::-1] + [markers[0]]
+    common = [*reversed(list(markers[0].iterancestors())), markers[0]]
     for marker in markers[1:]:
         chain = {id(a) for a in marker.iterancestors()} | {id(marker)}
         while common and id(common[-1]) not in chain:

@@ -25,7 +25,7 @@ _NUMBERING = re.compile(
 _NOTE = re.compile(r"\([^()]*\)")
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位)?[:：]?\s*(万元|元|件|条|个|人次|人|次|项|笔)$")
 
-_NOT_FILLED = {unicodedata.normalize("NFKC", t) for t in NOT_FILLED} | {"—", "－", "/", "\\", "／", "无。", "暂无", "——"}
+_NOT_FILLED = {unicodedata.normalize("NFKC", t) for t in NOT_FILLED} | {"\\", "无。", "暂无", "——", "/"}
 
 UNITS = ("万元", "元", "人次", "件", "条", "个", "人", "次", "项", "笔", "%")
 _NUMBER = re.compile(

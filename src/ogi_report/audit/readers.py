@@ -54,7 +54,8 @@ def read_document(path: Path) -> Document:
             return read_pdf(_bytes(path, MAX_PDF_BYTES), path.name)
         except UnreadablePdf as exc:
             raise UnreadableReport(f"{path.name}：{exc}") from None
-    raise UnreadableReport(f"{path.name}：不支持的文件类型“{path.suffix or '无扩展名'}”（可读取 .html、.htm、.docx、.pdf）")
+    raise UnreadableReport(
+        f"{path.name}：不支持的文件类型“{path.suffix or '无扩展名'}”（可读取 .html、.htm、.docx、.pdf）")
 
 
 def read_report(path: Path) -> PublishedReport:
