@@ -161,7 +161,8 @@ def _match(candidates: list[_Candidate], format_id: str) -> _Match:
             result.cells[target.key] = cell  # a customary row: the number, not the padding cell beside it
         elif previous.value != value and previous.where != cell.where:
             both = f"{previous.text or '空'}，{cell.text or '空'}"
-            result.conflicts.append(Unrecognised(cell.where, f"「{target.row}」「{target.column}」出现两次，数值不同（{both}）"))
+            text = f"「{target.row}」「{target.column}」出现两次，数值不同（{both}）"
+            result.conflicts.append(Unrecognised(cell.where, text))
     return result
 
 
