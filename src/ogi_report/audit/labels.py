@@ -23,6 +23,7 @@ _NUMBERING = re.compile(
     r"|[①②③④⑤⑥⑦⑧⑨⑩])\s*)+"
 )
 _NOTE = re.compile(r"\([^()]*\)")
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位)?[:：]?\s*(万元|元|件|条|个|人次|人|次|项|笔)$")
 
 _NOT_FILLED = {unicodedata.normalize("NFKC", t) for t in NOT_FILLED} | {"\\", "无。", "暂无", "——", "/"}
@@ -46,7 +47,9 @@ def normalise(label: str) -> str:
     text = clean(label)
     text = _NUMBERING.sub("", text)
     text = text.removeprefix("其中:").removeprefix("其中")
-    without_notes = _NOTE.sub("", text)
+    without_notes = text
+    while (stripped := _TRAILING_NOTE.sub("", without_notes)) != without_notes:
+        without_notes = stripped
     # A label that is only a note (the 勾稽关系 note over table 三's label columns) keeps its words.
     text = without_notes if without_notes else text.strip("()")
     return text.rstrip(":：;；,，。")
