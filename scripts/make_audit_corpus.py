@@ -146,13 +146,11 @@ def merge_tables(tree: etree._Element, figures: list[Figure]) -> None:
     for table in tables:
         for tr in list(table.iter("tr")):
             body.append(tr)
-    for table in tables:
-        for part in list(table):
-            if part.tag != "tbody" or part is not body:
-                if not len(part) or part.tag in ("thead", "colgroup"):
-                    table.remove(part)
-        if table is not first:
-            table.getparent().remove(table)
+    for part in list(first):
+        if part is not body:
+            first.remove(part)
+    for table in tables[1:]:
+        table.getparent().remove(table)
 
 
 def split_requests(tree: etree._Element, figures: list[Figure]) -> None:
@@ -217,7 +215,8 @@ def trs_page(title: str, date: str, report: str) -> str:
 def zoom_page(title: str, date: str, report: str) -> str:
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="firstpublishedtime" content="{date}-08:00:00"><script src="/js/jquery.min.js"></script></head>
-<body><div class="header">{NAV}</div><div class="main"><div class="position">当前位置：首页 &gt; 政务公开 &gt; 年度报告</div>
+<body><div class="header">{NAV}</div>
+<div class="main"><div class="position">当前位置：首页 &gt; 政务公开 &gt; 年度报告</div>
 <h1 class="article-title">{title}</h1><div class="info">发布日期：{date} 字号：[大 中 小]</div>
 <div id="zoom">{report}</div><div class="share">分享到：</div></div>{RELATED}{FOOTER}
 <script>window.onload=function(){{document.getElementById('zoom').style.fontSize='16px'}}</script></body></html>"""
