@@ -107,8 +107,9 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
             label_info = [(c, t, known_words(normalise(t))) for c, t, _ in labels if clean(t) not in UNITS]
             for c, text, number, _origin in sorted([*numbers, *blanks], key=lambda x: x[0]):
                 column_words = frozenset(w for h in headers.get(c, []) for w in known_words(h))
-                declared = next((u for uc, u in unit_cells if uc > c), None) or next(
-                    (u for uc, u in reversed(unit_cells) if uc < c), None)
+                # The 单位 cell of this figure: the nearest on its left (统计指标｜单位｜数量), else on its right.
+                declared = next((u for uc, u in reversed(unit_cells) if uc < c), None) or next(
+                    (u for uc, u in unit_cells if uc > c), None)
                 declared = declared or next(
                     (u for h in raw_headers.get(c, []) if (u := unit_of_label(h))), None)
                 left = [lab for lab in label_info if lab[0] < c]
@@ -120,17 +121,18 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
 
 def _best(candidate: _Candidate, index: dict[str, list[Target]]) -> Target | None:
     row_words = frozenset(w for _, _, words in candidate.row_labels for w in words)
-    exact = {normalise(text) for _, text, _ in candidate.row_labels} | candidate.column_headers
+    exact = candidate.column_headers
     pool = {id(t): t for w in (row_words | candidate.column_words) for t in index.get(w, ())}
     best: tuple[tuple[int, int, int], Target] | None = None
     for target in pool.values():
         if not (set(target.row_words) <= row_words and set(target.column_words) <= candidate.column_words):
             continue
-        # The nearest label decides between targets of one row of a two-indicator customary table.
-        nearest = max((c for c, _, words in candidate.row_labels if set(target.row_words) & words), default=0)
-        # A label written exactly beats one found inside a longer label (不同意公开答复数 ⊃ 同意公开答复数).
-        exactly = sum(w in exact for w in (*target.row_words, *target.column_words))
-        score = (len(target.row_words) + len(target.column_words), exactly, nearest)
+        # The nearest label decides between targets of one row of a two-indicator customary table; at the
+        # same label, one written exactly beats one found inside it (不同意公开答复数 ⊃ 同意公开答复数).
+        nearest, text = max(((c, t) for c, t, words in candidate.row_labels if set(target.row_words) & words),
+                            default=(0, ""))
+        exactly = sum(w in exact for w in target.column_words) + (normalise(text) in target.row_words)
+        score = (len(target.row_words) + len(target.column_words), nearest, exactly)
         if best is None or score > best[0]:
             best = (score, target)
     return best[1] if best else None
