@@ -236,3 +236,15 @@ def test_a_docx_without_document_part_is_refused(tmp_path):
     path.write_bytes(out.getvalue())
     with pytest.raises(UnreadableReport, match=r"document\.xml"):
         read_report(path)
+
+
+@pytest.mark.parametrize("raw", [
+    b"   ", b"<?xml version='1.0' encoding='gbk'?><html><body><p>x</p></body></html>", b"\x00\x00<p>a\x00b</p>",
+    "<html><body>\ud800</body></html>".encode("utf-8", "surrogatepass"), b"\xff\xfe<\x00p\x00>\x00",
+    b"<table><tr><td rowspan='0'>a</td><td colspan='-5'>b</td><td colspan='x'>c</td></tr></table>",
+])
+def test_odd_pages_are_read_without_crashing(tmp_path, raw):
+    path = tmp_path / "odd.html"
+    path.write_bytes(raw)
+    report = read_report(path)
+    assert report.cells == [] and report.format_id is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from .document import Grid
 from .labels import UNITS, Number, clean, convert, is_not_filled, normalise, parse_number, unit_of_label
@@ -105,6 +105,7 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
             row_text = " | ".join(clean(t) or "（空）" for _, t, *_ in sorted([*labels, *numbers, *blanks]))
             unit_cells = [(c, clean(t)) for c, t, _ in labels if clean(t) in UNITS]
             label_info = [(c, t, known_words(normalise(t))) for c, t, _ in labels if clean(t) not in UNITS]
+            left: list[tuple[int, str, frozenset[str]]] = []
             for c, text, number, _origin in sorted([*numbers, *blanks], key=lambda x: x[0]):
                 column_words = frozenset(w for h in headers.get(c, []) for w in known_words(h))
                 # The 单位 cell of this figure: the nearest on its left (统计指标｜单位｜数量), else on its right.
@@ -112,26 +113,36 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
                     (u for uc, u in unit_cells if uc > c), None)
                 declared = declared or next(
                     (u for h in raw_headers.get(c, []) if (u := unit_of_label(h))), None)
-                left = [lab for lab in label_info if lab[0] < c]
+                if len(left) != sum(1 for lab in label_info if lab[0] < c):  # the same for most of a row
+                    left = [lab for lab in label_info if lab[0] < c]
                 declared = declared or next((u for _, t, _ in reversed(left) if (u := unit_of_label(t))), None)
                 out.append(_Candidate(text, number, f"{grid.where}第{r + 1}行第{c + 1}列", left, column_words,
                                       frozenset(headers.get(c, [])), declared, row_text))
     return out
 
 
-def _best(candidate: _Candidate, index: dict[str, list[Target]]) -> Target | None:
-    row_words = frozenset(w for _, _, words in candidate.row_labels for w in words)
-    exact = candidate.column_headers
-    pool = {id(t): t for w in (row_words | candidate.column_words) for t in index.get(w, ())}
+def _best(candidate: _Candidate, format_id: str) -> Target | None:
+    left = tuple((c, text) for c, text, _ in candidate.row_labels)
+    return _best_for(format_id, left, candidate.column_words, candidate.column_headers)
+
+
+@lru_cache(maxsize=1 << 16)  # the same row and column labels recur on every page of a batch
+def _best_for(format_id: str, left: tuple[tuple[int, str], ...], column_words: frozenset[str],
+              column_headers: frozenset[str]) -> Target | None:
+    """The most specific target whose row words are among the labels `left` of the cell and whose
+    column words are among its column's headers."""
+    labels = [(c, text, known_words(normalise(text))) for c, text in left]
+    row_words = frozenset(w for _, _, words in labels for w in words)
+    index = _index(format_id)
+    pool = {id(t): t for w in (row_words | column_words) for t in index.get(w, ())}
     best: tuple[tuple[int, int, int], Target] | None = None
     for target in pool.values():
-        if not (set(target.row_words) <= row_words and set(target.column_words) <= candidate.column_words):
+        if not (set(target.row_words) <= row_words and set(target.column_words) <= column_words):
             continue
         # The nearest label decides between targets of one row of a two-indicator customary table; at the
         # same label, one written exactly beats one found inside it (不同意公开答复数 ⊃ 同意公开答复数).
-        nearest, text = max(((c, t) for c, t, words in candidate.row_labels if set(target.row_words) & words),
-                            default=(0, ""))
-        exactly = sum(w in exact for w in target.column_words) + (normalise(text) in target.row_words)
+        nearest, text = max(((c, t) for c, t, words in labels if set(target.row_words) & words), default=(0, ""))
+        exactly = sum(w in column_headers for w in target.column_words) + (normalise(text) in target.row_words)
         score = (len(target.row_words) + len(target.column_words), nearest, exactly)
         if best is None or score > best[0]:
             best = (score, target)
@@ -139,10 +150,9 @@ def _best(candidate: _Candidate, index: dict[str, list[Target]]) -> Target | Non
 
 
 def _match(candidates: list[_Candidate], format_id: str) -> _Match:
-    index = _index(format_id)
     result = _Match()
     for cand in candidates:
-        target = _best(cand, index)
+        target = _best(cand, format_id)
         if target is None:
             if cand.number is not None:
                 result.unmatched.append(cand)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .model import NOT_FILLED
 
@@ -36,12 +37,14 @@ _NUMBER = re.compile(
 _CN_ZERO = {"〇", "零", "○"}
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat from page to page
 def clean(text: str) -> str:
     """NFKC (full-width digits and brackets become half-width), no spaces or quotes."""
     text = unicodedata.normalize("NFKC", text)
     return _QUOTES.sub("", _SPACE.sub("", text))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(label: str) -> str:
     """The comparable form of a label: `（二）部分公开（区分处理的…）` and `2、部分公开` → `部分公开`."""
     text = clean(label)
@@ -55,6 +58,7 @@ def normalise(label: str) -> str:
     return text.rstrip(":：;；,，。")
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_of_label(label: str) -> str | None:
     """The unit a header or label declares: `本年收费金额（单位：元）` → 元, `依申请公开收费(万元)` → 万元."""
     for note in reversed(_NOTE.findall(clean(label))):
@@ -64,6 +68,7 @@ def unit_of_label(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def is_not_filled(text: str) -> bool:
     return clean(text) in _NOT_FILLED
 
@@ -74,6 +79,7 @@ class Number:
     unit: str | None  # the unit written with the number, if any
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_number(text: str) -> Number | None:
     """`251,000元` → 251000 元; `１２.５万元` → 12.5 万元; `-3` → -3; None when the text is no number."""
     t = clean(text)

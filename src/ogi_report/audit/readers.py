@@ -37,9 +37,15 @@ def read_document(path: Path) -> Document:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm", ".shtml", ".xhtml"):
+        from lxml import etree
+
         from .html_reader import read_html
 
-        return read_html(_bytes(path, MAX_HTML_BYTES), path.name)
+        raw = _bytes(path, MAX_HTML_BYTES)
+        try:
+            return read_html(raw, path.name)
+        except (ValueError, etree.LxmlError, RecursionError) as exc:
+            raise UnreadableReport(f"{path.name}：网页无法解析（{type(exc).__name__}）") from None
     if suffix == ".docx":
         from .docx_reader import UnreadableDocx, read_docx
 
