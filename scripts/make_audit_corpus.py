@@ -16,10 +16,13 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import re
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 
 from lxml import etree, html
@@ -27,6 +30,8 @@ from lxml import etree, html
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from ogi_report.audit.document import Document, Grid  # noqa: E402
+from ogi_report.audit.readers import read_document, read_report  # noqa: E402
 from ogi_report.narrative import format_number  # noqa: E402
 from ogi_report.report import load_report  # noqa: E402
 
@@ -279,6 +284,83 @@ def render(variant: Variant) -> tuple[bytes, str]:
     return page.encode(variant.encoding), _expected(figures)
 
 
+# ---- the same reports as Word and PDF files ------------------------------------------------------
+
+# (name of the Word / PDF fixture, the page variant whose report it carries)
+FILES = (("word-blanks-2024.docx", "zoom-blanks-2024"), ("word-customary-2017.docx", "article-customary-2017"),
+         ("pdf-labels-2019.pdf", "article-labels-2019"))
+
+
+def _spans(grid: Grid) -> list[list[tuple[int, int, str, int, int]]]:
+    """Each grid row's cells that start in it: (row, column, text, rowspan, colspan)."""
+    extent: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(grid.rows):
+        for c, slot in enumerate(row):
+            r1, c1 = extent.get(slot.origin, (r, c))
+            extent[slot.origin] = (max(r1, r), max(c1, c))
+    rows: list[list[tuple[int, int, str, int, int]]] = [[] for _ in grid.rows]
+    for (r0, c0), (r1, c1) in sorted(extent.items()):
+        rows[r0].append((r0, c0, grid.rows[r0][c0].text, r1 - r0 + 1, c1 - c0 + 1))
+    return rows
+
+
+def word_file(title: str, doc: Document) -> bytes:
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = title
+    word.add_paragraph(title)
+    for block in doc.blocks:
+        if isinstance(block, str):
+            word.add_paragraph(block)
+            continue
+        table = word.add_table(rows=len(block.rows), cols=block.width)
+        table.style = "Table Grid"
+        for cells in _spans(block):
+            for r, c, text, rowspan, colspan in cells:
+                cell = table.cell(r, c)
+                if rowspan > 1 or colspan > 1:
+                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                cell.text = text
+    out = io.BytesIO()
+    word.save(out)
+    return _fixed_zip_dates(out.getvalue())
+
+
+def _fixed_zip_dates(raw: bytes) -> bytes:
+    """The same bytes on every run: zip members dated 1980-01-01, core properties without dates."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def pdf_file(title: str, doc: Document) -> bytes:
+    from weasyprint import HTML
+
+    parts = [f"<h1>{escape(title)}</h1>"]
+    for block in doc.blocks:
+        if isinstance(block, str):
+            parts.append(f"<p>{escape(block)}</p>")
+            continue
+        rows = []
+        for cells in _spans(block):
+            rows.append("<tr>" + "".join(
+                f'<td rowspan="{rs}" colspan="{cs}">{escape(text)}</td>' for _, _, text, rs, cs in cells) + "</tr>")
+        parts.append("<table>" + "".join(rows) + "</table>")
+    page = f"""<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title><style>
+@page {{ size: A4; margin: 20mm }} body {{ font-family: "Noto Serif CJK SC"; font-size: 10.5pt }}
+table {{ border-collapse: collapse; width: 100% }} td {{ border: 0.75pt solid #000; padding: 2pt; font-size: 8pt }}
+</style></head><body>{"".join(parts)}</body></html>"""
+    return HTML(string=page).write_pdf()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for variant in VARIANTS:
@@ -286,6 +368,14 @@ def main() -> None:
         (OUT / f"{variant.name}.html").write_bytes(page)
         (OUT / f"{variant.name}.expected.csv").write_text(expected, encoding="utf-8")
         print(f"{variant.name}.html")
+    for name, source in FILES:
+        doc = read_document(OUT / f"{source}.html")
+        title = read_report(OUT / f"{source}.html").title
+        raw = word_file(title, doc) if name.endswith(".docx") else pdf_file(title, doc)
+        target = OUT / name
+        target.write_bytes(raw)
+        shutil.copyfile(OUT / f"{source}.expected.csv", target.with_suffix(".expected.csv"))
+        print(name)
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ from ogi_report.audit.readers import read_report
 from ogi_report.formats import get_format
 
 CORPUS = Path(__file__).parent / "audit_fixtures" / "corpus"
-PAGES = sorted(CORPUS.glob("*.html"))
+PAGES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".html", ".docx", ".pdf"))
 
 
 def expected(page: Path) -> dict[tuple[str, str, str], float | None]:
-    with page.with_suffix(".expected.csv").open(encoding="utf-8", newline="") as f:
+    with page.with_name(f"{page.stem}.expected.csv").open(encoding="utf-8", newline="") as f:
         return {(r["table"], r["row"], r["column"]): float(r["value"]) if r["value"] else None
                 for r in csv.DictReader(f)}
 
@@ -30,7 +30,7 @@ def expected(page: Path) -> dict[tuple[str, str, str], float | None]:
 def test_the_corpus_has_every_style():
     names = {p.stem for p in PAGES}
     assert {"trs-gbk-2021", "zoom-blanks-2024", "article-labels-2019", "trs-merged-2021", "zoom-split-2023",
-            "article-customary-2017"} <= names
+            "article-customary-2017", "word-blanks-2024", "word-customary-2017", "pdf-labels-2019"} <= names
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)

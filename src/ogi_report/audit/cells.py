@@ -71,6 +71,7 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
     header_known = header_words()
     headers: dict[int, list[str]] = {}  # column → normalised header texts of the current header block
     raw_headers: dict[int, list[str]] = {}
+    header_grid: Grid | None = None
     in_header = False
     out: list[_Candidate] = []
     for grid in grids:
@@ -90,7 +91,7 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
             head_hits = {normalise(t) for _, t, o in labels if o[0] == r and normalise(t) in header_known}
             if not numbers and (len(head_hits) >= 2 or (head_hits and not blanks)):
                 if not in_header:
-                    headers, raw_headers, in_header = {}, {}, True
+                    headers, raw_headers, in_header, header_grid = {}, {}, True, grid
                 for c, slot in enumerate(row):
                     word = normalise(slot.text)
                     if word and word not in headers.setdefault(c, []):
@@ -107,17 +108,20 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
             label_info = [(c, t, known_words(normalise(t))) for c, t, _ in labels if clean(t) not in UNITS]
             left: list[tuple[int, str, frozenset[str]]] = []
             for c, text, number, _origin in sorted([*numbers, *blanks], key=lambda x: x[0]):
-                column_words = frozenset(w for h in headers.get(c, []) for w in known_words(h))
+                # A table continued without its header (a page break) may have other columns on the left:
+                # a PDF piece has only the column edges of its own cells. Figures are on the right: align so.
+                hc = c if header_grid is None or header_grid is grid else c + header_grid.width - grid.width
+                column_words = frozenset(w for h in headers.get(hc, []) for w in known_words(h))
                 # The 单位 cell of this figure: the nearest on its left (统计指标｜单位｜数量), else on its right.
                 declared = next((u for uc, u in reversed(unit_cells) if uc < c), None) or next(
                     (u for uc, u in unit_cells if uc > c), None)
                 declared = declared or next(
-                    (u for h in raw_headers.get(c, []) if (u := unit_of_label(h))), None)
+                    (u for h in raw_headers.get(hc, []) if (u := unit_of_label(h))), None)
                 if len(left) != sum(1 for lab in label_info if lab[0] < c):  # the same for most of a row
                     left = [lab for lab in label_info if lab[0] < c]
                 declared = declared or next((u for _, t, _ in reversed(left) if (u := unit_of_label(t))), None)
                 out.append(_Candidate(text, number, f"{grid.where}第{r + 1}行第{c + 1}列", left, column_words,
-                                      frozenset(headers.get(c, [])), declared, row_text))
+                                      frozenset(headers.get(hc, [])), declared, row_text))
     return out
 
 
