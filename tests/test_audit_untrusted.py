@@ -248,3 +248,16 @@ def test_odd_pages_are_read_without_crashing(tmp_path, raw):
     path.write_bytes(raw)
     report = read_report(path)
     assert report.cells == [] and report.format_id is None
+
+
+def test_a_value_narrower_than_its_header_and_a_title_with_the_site_name(tmp_path):
+    body = ('<table><tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>'
+            "<tr><td>行政许可</td><td>12</td><td></td><td></td></tr></table>")
+    path = page(tmp_path, body, head="")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "<head>", "<head><title>示例局2023年政府信息公开工作年度报告_示例市人民政府门户网站</title>"), encoding="utf-8")
+    report = read_report(path)
+    assert report.value("二、主动公开政府信息情况", "行政许可", "本年处理决定数量") == 12
+    assert report.unrecognised == []
+    assert report.title == "示例局2023年政府信息公开工作年度报告"
+    assert report.agency == "示例局"

@@ -173,9 +173,11 @@ def _match(candidates: list[_Candidate], format_id: str) -> _Match:
         if previous is None:
             result.cells[target.key] = cell
             result.order.append(target.key)
-        elif previous.value is None and value is not None and not target.column_words:
-            result.cells[target.key] = cell  # a customary row: the number, not the padding cell beside it
-        elif previous.value != value and previous.where != cell.where:
+        elif value is None:
+            continue  # an empty cell beside the number (a value not spanning its header's columns)
+        elif previous.value is None:
+            result.cells[target.key] = cell
+        elif previous.value != value:
             both = f"{previous.text or '空'}，{cell.text or '空'}"
             text = f"「{target.row}」「{target.column}」出现两次，数值不同（{both}）"
             result.conflicts.append(Unrecognised(cell.where, text))

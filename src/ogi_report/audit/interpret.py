@@ -34,8 +34,11 @@ def iso_date(text: str) -> str | None:
 def _title(doc: Document) -> str:
     for hint in [*doc.title_hints, *doc.paragraphs[:10]]:
         line = " ".join(hint.split())
-        if _TITLE.search(line) and len(line) <= 100:
-            return line
+        match = _TITLE.search(line)
+        if match and len(line) <= 100:
+            # "…年度报告_示例县人民政府" in <title>: the site's name is not the report's.
+            rest = line[match.end():]
+            return line[:match.end()] if rest[:1] in ("-", "_", "|", "｜", "—", "－", " ") else line
     return next((" ".join(h.split()) for h in doc.title_hints if h.strip()), "")
 
 
