@@ -261,3 +261,12 @@ def test_a_value_narrower_than_its_header_and_a_title_with_the_site_name(tmp_pat
     assert report.unrecognised == []
     assert report.title == "示例局2023年政府信息公开工作年度报告"
     assert report.agency == "示例局"
+
+
+def test_many_tables_together_are_capped(tmp_path):
+    from ogi_report.audit.document import MAX_DOCUMENT_CELLS
+
+    one = "<table><tr><td>信息内容</td><td>本年制发件数</td></tr>" + "<tr><td>规章</td><td>1</td></tr>" * 99 + "</table>"
+    count = MAX_DOCUMENT_CELLS // 200 + 5
+    report = read_report(page(tmp_path, one * count))
+    assert sum("全文读取上限" in p for p in report.problems) == 1

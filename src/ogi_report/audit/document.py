@@ -100,6 +100,19 @@ class Document:
     date_hints: list[str] = field(default_factory=list)   # page meta and "发布日期：…" texts
     problems: list[str] = field(default_factory=list)
 
+    cells: int = 0  # table cells read so far, against MAX_DOCUMENT_CELLS
+
+    def add_grid(self, grid: Grid) -> None:
+        """Keep a table, unless the document's tables together pass the cap (then a problem, once)."""
+        size = len(grid.rows) * grid.width
+        if self.cells + size > MAX_DOCUMENT_CELLS:
+            if self.cells <= MAX_DOCUMENT_CELLS:
+                self.problems.append(f"{grid.where}起的表格超过全文读取上限（{MAX_DOCUMENT_CELLS}个单元格），未读取")
+            self.cells = MAX_DOCUMENT_CELLS + 1
+            return
+        self.cells += size
+        self.blocks.append(grid)
+
     @property
     def grids(self) -> list[Grid]:
         return [b for b in self.blocks if isinstance(b, Grid)]

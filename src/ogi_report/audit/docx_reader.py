@@ -122,7 +122,7 @@ def read_docx(raw: bytes, source: str) -> Document:
         else:
             count += 1
             try:
-                doc.blocks.append(_grid(block, f"第{count}个表格"))
+                doc.add_grid(_grid(block, f"第{count}个表格"))
             except TooLarge as exc:
                 doc.problems.append(str(exc))
     return doc

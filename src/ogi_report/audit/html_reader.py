@@ -118,7 +118,7 @@ def _blocks(root: etree._Element, doc: Document) -> None:
                 count += 1
                 try:
                     grid, problems = _grid(el, f"第{count}个表格")
-                    doc.blocks.append(grid)
+                    doc.add_grid(grid)
                     doc.problems.extend(problems)
                 except TooLarge as exc:
                     doc.problems.append(str(exc))

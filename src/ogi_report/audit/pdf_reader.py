@@ -118,7 +118,7 @@ def read_pdf(raw: bytes, source: str) -> Document:
                     if table is not None:
                         count += 1
                         try:
-                            doc.blocks.append(_grid(page, table, f"第{count}个表格"))
+                            doc.add_grid(_grid(page, table, f"第{count}个表格"))
                         except TooLarge as exc:
                             doc.problems.append(str(exc))
                         top = table.bbox[3]
