@@ -96,6 +96,8 @@ def test_prose_sections_hold_their_text():
     ("本年收费金额（单位：万元）", "本年收费金额"),
     ("第二十条第（一）项", "第二十条第(一)项"),
     ("１．属于国家秘密", "属于国家秘密"),
+    ("其它", "其他"),
+    ("（七）合计", "总计"),
 ])
 def test_labels_are_normalised(label, name):
     assert normalise(label) == name

@@ -55,7 +55,8 @@ def normalise(label: str) -> str:
         without_notes = stripped
     # A label that is only a note (the 勾稽关系 note over table 三's label columns) keeps its words.
     text = without_notes if without_notes else text.strip("()")
-    return text.rstrip(":：;；,，。")
+    text = text.rstrip(":：;；,，。").replace("其它", "其他")  # 其它: a common variant spelling
+    return "总计" if text == "合计" else text
 
 
 @lru_cache(maxsize=1 << 16)
