@@ -270,3 +270,11 @@ def test_many_tables_together_are_capped(tmp_path):
     count = MAX_DOCUMENT_CELLS // 200 + 5
     report = read_report(page(tmp_path, one * count))
     assert sum("全文读取上限" in p for p in report.problems) == 1
+
+
+def test_the_publication_date_comes_before_other_dates_of_the_page(tmp_path):
+    head = ('<meta name="lastmodifiedtime" content="2024-05-01"><meta name="created" content="2023-12-30">'
+            '<meta name="PubDate" content="2024-01-18 09:00">')
+    path = page(tmp_path, TABLE.format(1))
+    path.write_text(path.read_text(encoding="utf-8").replace("<head>", f"<head>{head}"), encoding="utf-8")
+    assert read_report(path).published == "2024-01-18"

@@ -158,6 +158,7 @@ def read_html(raw: bytes, source: str) -> Document:
         tree = etree.fromstring("<html></html>", parser=_PARSER)
     for el in list(tree.iter(*_DROP)):
         _drop(el)
+    dates: list[tuple[int, str]] = []  # publication dates first, then other dates of the page
     for meta in tree.iter("meta"):
         name = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
         content = (meta.get("content") or "").strip()
@@ -165,8 +166,9 @@ def read_html(raw: bytes, source: str) -> Document:
             continue
         if name in _TITLE_META:
             doc.title_hints.append(content)
-        elif _DATE_META.search(name):
-            doc.date_hints.append(content)
+        elif _DATE_META.search(name) and not re.search(r"modif|updat|expir", name):
+            dates.append((0 if re.search(r"pub|issued|first", name) else 1, content))
+    doc.date_hints += [content for _, content in sorted(dates, key=lambda d: d[0])]
     doc.title_hints += ["".join(h.itertext()) for h in tree.iter("h1", "h2")][:4]
     doc.title_hints += ["".join(t.itertext()) for t in tree.iter("title")][:1]
     body = tree.find("body")
