@@ -403,7 +403,7 @@ def repeated_sentences(text: str, last_year: str) -> tuple[list[str], int]:
         if norm in theirs:
             repeated.append(sentence)
             continue
-        matcher = difflib.SequenceMatcher(None, norm, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, "", norm, autojunk=False)
         for other in theirs_list:
             matcher.set_seq1(other)
             if (matcher.real_quick_ratio() >= SIMILAR_RATIO and matcher.quick_ratio() >= SIMILAR_RATIO
