@@ -6,7 +6,6 @@ audit's own outputs (findings.csv, audit.html, figures.csv per report).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from importlib.resources import files
 from pathlib import Path
