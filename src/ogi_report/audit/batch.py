@@ -145,7 +145,8 @@ def figures_csv(report: PublishedReport) -> str:
     writer.writerow(("table", "row", "column", "value"))
     by_key = {(c.table, c.row, c.column): c for c in report.cells}
     order = [t.key for t in targets(report.format_id)] if report.format_id else []
-    for key in [*order, *(k for k in by_key if k not in set(order))]:
+    known = set(order)
+    for key in [*order, *(k for k in by_key if k not in known)]:
         cell = by_key.get(key)
         if cell is not None:
             writer.writerow((*key, "" if cell.value is None else format_number(cell.value)))
