@@ -278,3 +278,9 @@ def test_the_publication_date_comes_before_other_dates_of_the_page(tmp_path):
     path = page(tmp_path, TABLE.format(1))
     path.write_text(path.read_text(encoding="utf-8").replace("<head>", f"<head>{head}"), encoding="utf-8")
     assert read_report(path).published == "2024-01-18"
+
+
+def test_inline_tags_do_not_split_a_sentence(tmp_path):
+    body = "<div><p>一、总体情况</p><p>本年收到申请<font color='red'>59</font>件，<span>办结</span><b>58</b>件。</p></div>" + TABLE.format(1)
+    report = read_report(page(tmp_path, body))
+    assert "本年收到申请59件，办结58件。" in report.text.split("\n")
