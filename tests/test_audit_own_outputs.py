@@ -1,6 +1,6 @@
 """Reading our own published files back: report.html, report.pdf and report.docx of naizishan 2017
-(customary format) and of the example agency in 2019–2020 (trial template) and 2021, 2024 (current template) must
-give exactly our figures.csv: every cell, no cell more, none unrecognised."""
+(customary format) and of the example agency in 2019–2020 (trial template) and 2021, 2024 (current
+template) must give exactly our figures.csv: every cell, no cell more, none unrecognised."""
 
 from __future__ import annotations
 
