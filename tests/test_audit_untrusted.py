@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfWriter
 
 from ogi_report.audit.document import MAX_TABLE_CELLS
+from ogi_report.audit.interpret import NO_TABLES
 from ogi_report.audit.readers import MAX_HTML_BYTES, UnreadableReport, read_report
 
 HANDMADE = Path(__file__).parent / "audit_fixtures" / "handmade"
@@ -248,6 +249,7 @@ def test_odd_pages_are_read_without_crashing(tmp_path, raw):
     path.write_bytes(raw)
     report = read_report(path)
     assert report.cells == [] and report.format_id is None
+    assert report.problems == [NO_TABLES]
 
 
 def test_a_value_narrower_than_its_header_and_a_title_with_the_site_name(tmp_path):
