@@ -70,11 +70,17 @@ def _year(title: str, text: str) -> int | None:
     return None
 
 
+_AGENCY_AFTER_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?\s*(.+?)\s*(?:政府信息公开|政务公开|信息公开)")
+
+
 def _agency(title: str) -> str:
-    match = _TITLE_PARTS.search(" ".join(title.split()))
-    if not match:
-        return ""
-    return match["agency"].strip(" 　:：-—").removesuffix("关于").strip()
+    """`示例局关于2023年…报告` and `2023年示例局政府信息公开工作年度报告` → 示例局."""
+    title = " ".join(title.split())
+    match = _TITLE_PARTS.search(title)
+    agency = match["agency"].strip(" 　:：-—").removesuffix("关于").strip() if match else ""
+    if not agency and (after := _AGENCY_AFTER_YEAR.search(title)):
+        agency = after.group(1).removesuffix("度").strip()
+    return agency
 
 
 def _canonical_headings(format_id: str | None) -> list[str]:
