@@ -286,3 +286,19 @@ def test_inline_tags_do_not_split_a_sentence(tmp_path):
     body = "<div><p>一、总体情况</p><p>本年收到申请<font color='red'>59</font>件，<span>办结</span><b>58</b>件。</p></div>" + TABLE.format(1)
     report = read_report(page(tmp_path, body))
     assert "本年收到申请59件，办结58件。" in report.text.split("\n")
+
+
+def test_county_page_without_the_vertical_label_column_and_with_variant_spellings(tmp_path):
+    """The same page as many portals lay table 三 out: no 三、本年度办理结果 column, 其它 for 其他."""
+    import re
+
+    text = (HANDMADE / "county-trs-2022.html").read_bytes().decode("gbk")
+    text = re.sub(r'<td rowspan="22"[^>]*>.*?</td>', "", text, count=1, flags=re.S)
+    text = text.replace('colspan="3"', 'colspan="2"').replace(">其他<", ">其它<")
+    path = tmp_path / "variant.html"
+    path.write_text(text.replace("charset=gbk", "charset=utf-8"), encoding="utf-8")
+    report = read_report(path)
+    original = read_report(HANDMADE / "county-trs-2022.html")
+    assert [(c.table, c.row, c.column, c.value) for c in report.cells] == [
+        (c.table, c.row, c.column, c.value) for c in original.cells]
+    assert report.unrecognised == []
