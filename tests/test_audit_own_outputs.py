@@ -1,6 +1,6 @@
 """Reading our own published files back: report.html, report.pdf and report.docx of naizishan 2017
-(customary format) and of the example agency in 2019 (trial template) and 2021 (current template) must
-give exactly our figures.csv: every cell, no cell more, none unrecognised."""
+(customary format) and of the example agency in 2019–2020 (trial template) and 2021, 2024 (current
+template) must give exactly our figures.csv: every cell, no cell more, none unrecognised."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.slow
 
 NOTEBOOK = ROOT / "notebooks" / "annual_report.ipynb"
-RUNS = [("naizishan", 2017), ("example", 2019), ("example", 2021)]
+RUNS = [("naizishan", 2017), ("example", 2019), ("example", 2020), ("example", 2021), ("example", 2024)]
 
 
 @pytest.fixture(scope="module")

@@ -130,3 +130,15 @@ def test_units_convert_to_the_unit_of_figures_csv():
 def test_targets_are_exactly_the_cells_of_our_figures_csv_layout():
     assert len(targets("2021")) == 200 and len(targets("2019")) == 198 and len(targets("customary")) == 44
     assert ("三、收到和处理政府信息公开申请情况", "不予公开/属于国家秘密", "自然人") in {t.key for t in targets("2021")}
+
+
+@pytest.mark.parametrize(("title", "agency", "year"), [
+    ("示例县农业农村局2022年政府信息公开工作年度报告", "示例县农业农村局", 2022),
+    ("示例市人民政府办公室关于2023年度政府信息公开工作年度报告", "示例市人民政府办公室", 2023),
+    ("2023年示例镇人民政府政府信息公开工作年度报告", "示例镇人民政府", 2023),
+    ("示例局 2021 年政务公开工作年度报告", "示例局", 2021),
+])
+def test_agency_and_year_from_the_title(title, agency, year):
+    from ogi_report.audit.interpret import _agency, _year
+
+    assert (_agency(title), _year(title, "")) == (agency, year)

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfWriter
 
 from ogi_report.audit.document import MAX_TABLE_CELLS
+from ogi_report.audit.interpret import NO_TABLES
 from ogi_report.audit.readers import MAX_HTML_BYTES, UnreadableReport, read_report
 
 HANDMADE = Path(__file__).parent / "audit_fixtures" / "handmade"
@@ -248,6 +249,7 @@ def test_odd_pages_are_read_without_crashing(tmp_path, raw):
     path.write_bytes(raw)
     report = read_report(path)
     assert report.cells == [] and report.format_id is None
+    assert report.problems == [NO_TABLES]
 
 
 def test_a_value_narrower_than_its_header_and_a_title_with_the_site_name(tmp_path):
@@ -278,3 +280,25 @@ def test_the_publication_date_comes_before_other_dates_of_the_page(tmp_path):
     path = page(tmp_path, TABLE.format(1))
     path.write_text(path.read_text(encoding="utf-8").replace("<head>", f"<head>{head}"), encoding="utf-8")
     assert read_report(path).published == "2024-01-18"
+
+
+def test_inline_tags_do_not_split_a_sentence(tmp_path):
+    body = "<div><p>一、总体情况</p><p>本年收到申请<font color='red'>59</font>件，<span>办结</span><b>58</b>件。</p></div>" + TABLE.format(1)
+    report = read_report(page(tmp_path, body))
+    assert "本年收到申请59件，办结58件。" in report.text.split("\n")
+
+
+def test_county_page_without_the_vertical_label_column_and_with_variant_spellings(tmp_path):
+    """The same page as many portals lay table 三 out: no 三、本年度办理结果 column, 其它 for 其他."""
+    import re
+
+    text = (HANDMADE / "county-trs-2022.html").read_bytes().decode("gbk")
+    text = re.sub(r'<td rowspan="22"[^>]*>.*?</td>', "", text, count=1, flags=re.S)
+    text = text.replace('colspan="3"', 'colspan="2"').replace(">其他<", ">其它<")
+    path = tmp_path / "variant.html"
+    path.write_text(text.replace("charset=gbk", "charset=utf-8"), encoding="utf-8")
+    report = read_report(path)
+    original = read_report(HANDMADE / "county-trs-2022.html")
+    assert [(c.table, c.row, c.column, c.value) for c in report.cells] == [
+        (c.table, c.row, c.column, c.value) for c in original.cells]
+    assert report.unrecognised == []

@@ -19,7 +19,7 @@ _DROP = ("script", "style", "noscript", "template", "iframe", "frame", "object",
          "button", "textarea", "input")
 _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2", "h3", "h4",
           "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "form", "fieldset",
-          "address", "figure", "figcaption", "hr", "tr", "td", "th", "caption", "tbody", "thead", "tfoot", "font"}
+          "address", "figure", "figcaption", "hr", "tr", "td", "th", "caption", "tbody", "thead", "tfoot"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_META = re.compile(r"pub|date|time|issued|created", re.I)
@@ -91,10 +91,11 @@ def _root(body: etree._Element) -> etree._Element:
     markers = _markers(body)
     if not markers:
         return body
+    # Sets of the elements themselves (not of id()s: lxml's proxies die and their ids are reused).
     common = [*reversed(list(markers[0].iterancestors())), markers[0]]
     for marker in markers[1:]:
-        chain = {id(a) for a in marker.iterancestors()} | {id(marker)}
-        while common and id(common[-1]) not in chain:
+        chain = {*marker.iterancestors(), marker}
+        while common and common[-1] not in chain:
             common.pop()
     return common[-1] if common else body
 

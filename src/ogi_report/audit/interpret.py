@@ -18,6 +18,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|
 _LABELLED_DATE = re.compile(r"(?:发布|发文|成文|公开|信息)?(?:日期|时间)\s*[:：]\s*" + _DATE.pattern)
 _PERIOD_YEAR = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日(?:起)?至")
 _HEADING = re.compile(r"^[\s　]*([一二三四五六七八九十]+)\s*[、.．]\s*(\S.{0,40}?)\s*$")
+NO_TABLES = "未找到可识别的统计表（表格可能是图片，或文件不是政府信息公开工作年度报告）"
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -69,11 +70,17 @@ def _year(title: str, text: str) -> int | None:
     return None
 
 
+_AGENCY_AFTER_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?\s*(.+?)\s*(?:政府信息公开|政务公开|信息公开)")
+
+
 def _agency(title: str) -> str:
-    match = _TITLE_PARTS.search(" ".join(title.split()))
-    if not match:
-        return ""
-    return match["agency"].strip(" 　:：-—").removesuffix("关于").strip()
+    """`示例局关于2023年…报告` and `2023年示例局政府信息公开工作年度报告` → 示例局."""
+    title = " ".join(title.split())
+    match = _TITLE_PARTS.search(title)
+    agency = match["agency"].strip(" 　:：-—").removesuffix("关于").strip() if match else ""
+    if not agency and (after := _AGENCY_AFTER_YEAR.search(title)):
+        agency = after.group(1).removesuffix("度").strip()
+    return agency
 
 
 def _canonical_headings(format_id: str | None) -> list[str]:
@@ -142,5 +149,5 @@ def interpret(doc: Document) -> PublishedReport:
         cells=tables.cells,
         missing=tables.missing,
         unrecognised=tables.unrecognised,
-        problems=list(doc.problems),
+        problems=[*doc.problems, *([] if tables.format_id else [NO_TABLES])],
     )

@@ -47,6 +47,7 @@ class PublishedReport:
     format_id: str | None = None     # "2021", "2019" or "customary", recognised from the labels
     #                                  (layout.FORMAT_IDS maps them onto the ids of formats/: customary → 2008)
     text: str = ""                   # the whole body text, tables excluded, paragraphs joined by "\n"
+    #                                  (as written: full-width digits and punctuation are kept)
     sections: dict[str, str] = field(default_factory=dict)   # part heading (一、总体情况…) → its prose
     #                                  (the template's heading when the one found matches it, else as found)
     headings: list[str] = field(default_factory=list)        # the part headings as written, in order
