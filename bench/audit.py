@@ -5,10 +5,10 @@ bureau, a township), copied to 1,000 files in groups that each get their own bod
 group's 2024 report is paired with its 2023 one (I5, I6, C5 run as in a real batch). Each measure runs in a
 fresh process: `parse` (bytes → lxml tree, the floor) and `audit` (the whole command with --jobs 2: read,
 rules, figures.csv per page, findings.csv, audit.html). Memory: the main process's peak plus, for the
-workers, the largest worker's peak times the number of workers (ru_maxrss gives the largest child only),
-an upper bound of the whole. CPU time (user + system, main process and workers) is reported beside the
-wall time because the machine is shared: it does not grow with other sessions' load. Medians of --repeat runs; the table goes into bench/README.md between the
-<!-- audit --> markers.
+workers, the largest worker's peak times the number of workers (ru_maxrss gives the largest child
+only), an upper bound of the whole. CPU time (user + system, main process and workers) is reported
+beside the wall time because the machine is shared: it does not grow with other sessions' load.
+Medians of --repeat runs; the table goes into bench/README.md between the <!-- audit --> markers.
 
 Run from the project root: python bench/audit.py [--pages 1000] [--repeat 3] [--jobs 2]
 """

@@ -127,3 +127,13 @@ def test_collect_and_unique_names(tmp_path):
     files, skipped = collect([tmp_path])
     assert [p.parent.name for p in files] == ["x", "y"] and [p.name for p in skipped] == ["logo.png"]
     assert unique_names(files) == ["报告.html", "报告 (2).html"]
+
+
+def test_findings_csv_never_holds_a_formula(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "=HYPERLINK(1).pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "out"
+    assert main(["audit", str(folder), "--out", str(out)]) == 0
+    [row] = rows(out / "findings.csv")
+    assert row["report"] == "'=HYPERLINK(1).pdf" and not row["detail"].startswith("=")

@@ -153,13 +153,19 @@ def figures_csv(report: PublishedReport) -> str:
     return buffer.getvalue()
 
 
+def inert(text: str) -> str:
+    """Text from other bodies' files as Excel shows it, never as a formula (=, +, -, @ first)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def findings_csv(audited: list[Audited]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FINDINGS_COLUMNS)
     for item in audited:
         for f in item.findings:
-            writer.writerow((f.report, f.rule, f.state, f.table, f.row, f.column, f.detail))
+            texts = (f.table, f.row, f.column, f.detail)
+            writer.writerow((inert(f.report), f.rule, f.state, *map(inert, texts)))
     return buffer.getvalue()
 
 
