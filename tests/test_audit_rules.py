@@ -237,3 +237,18 @@ def test_a_cell_without_a_measure_is_ignored_not_guessed(clean):
     stray = PublishedCell(REQUESTS, "某自创行", "自然人", 5, "5", "第9个表格第1行第1列")
     report = dataclasses.replace(clean, cells=[*clean.cells, stray])
     assert failures(audit(report)) == []
+
+
+def test_i7_a_claim_of_no_appeals_covers_both_kinds(clean):
+    claim = "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+    found = [f for f in audit(with_section(clean, OVERVIEW, claim)) if f.rule == "I7" and "未发生" in f.detail]
+    assert {f.detail.split("，")[-1][:4] for f in found} == {"行政复议", "行政诉讼"}
+    # The table has appeals: the claim contradicts it.
+    has_appeals = clean.value(APPEALS, "行政复议", "总计")
+    assert {f.state for f in found if "行政复议）" in f.detail} == {FAIL if has_appeals else PASS}
+
+
+def test_i7_a_growth_rate_is_not_a_share(clean):
+    text = f"本年新收政府信息公开申请{clean.value(REQUESTS, '一、本年新收政府信息公开申请数量', '总计'):g}件，同比增长15%。"
+    found = [f for f in audit(with_section(clean, OVERVIEW, text)) if f.rule == "I7" and "15%" in f.detail]
+    assert [f.state for f in found] == [NOT_APPLICABLE]

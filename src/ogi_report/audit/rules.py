@@ -269,6 +269,9 @@ def _i7(report: PublishedReport, fmt: Format, values: Values) -> Iterator[Findin
     for heading, text in report.sections.items():
         for stated in statements.find(text, phrases):
             quote = f"正文（{heading}）写“{stated.quote}”"
+            if stated.name is None and stated.unit == "%":  # 同比增长15%: not a share of a table's figure
+                yield Finding(report.source, "I7", NOT_APPLICABLE, "", "", "", f"{quote}：不是表格中数字的占比")
+                continue
             if stated.name is None:
                 yield Finding(report.source, "I7", UNKNOWN, "", "", "", f"{quote}，无法确定这个数字对应表格中的哪一项")
                 continue
@@ -315,9 +318,11 @@ def _claims(report: PublishedReport, values: Values) -> Iterator[Finding]:
             checks_: list[tuple[str, str, list[str]]] = []  # (claim, subject, measures that must be 0)
             for subject in subjects:
                 prefix = _SUBJECTS[subject]
-                none = [m for m in _CLAIM_NONE.finditer(sentence) if m.group(1) == subject]
-                if none and not re.search(r"\d|[一二两三四五六七八九十]+件", sentence):
-                    checks_.append((none[0].group(0), subject, [f"{prefix}.总计"]))
+                # "未发生行政复议、行政诉讼案件": the claim covers every subject named after it.
+                none = _CLAIM_NONE.search(sentence)
+                if (none and sentence.find(subject, none.start()) >= 0
+                        and not re.search(r"\d|[一二两三四五六七八九十]+件", sentence)):
+                    checks_.append((none.group(0), subject, [f"{prefix}.总计"]))
                 elif kept := _CLAIM_KEPT.search(sentence):
                     checks_.append((kept.group(0), subject, [f"{prefix}.纠正", f"{prefix}.其他"]))
                 elif fixed := _CLAIM_NOT_CORRECTED.search(sentence):
