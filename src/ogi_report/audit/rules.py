@@ -471,6 +471,22 @@ def unreadable(source: str, reason: str) -> list[Finding]:
     return [Finding(source, "读取", FAIL, detail=reason)]
 
 
+def _table_rule(report: PublishedReport, fmt: Format, rule: str, values: Values,
+                previous: PublishedReport | None, previous_values: Values | None) -> list[Finding]:
+    """One equation rule of a recognised national template: a finding per equation it can ask."""
+    shown = set(cell_measures(report.format_id).values())  # type: ignore[arg-type]
+    balances = [b for b in _balances(fmt.id, rule) if all(m in shown for m, _, _ in b.terms)]
+    if not balances:  # the 2019 template has no 本年废止 column: I6 cannot be asked of it
+        return [Finding(report.source, rule, NOT_APPLICABLE, detail=f"{fmt.title}的表格中没有{rule}所需的数字")]
+    if rule in ("I5", "I6") and previous is None:
+        return [Finding(report.source, rule, UNKNOWN, detail="未找到同一机构上一年度的报告，无法核对")]
+    if rule in ("I5", "I6") and previous.format_id not in FORMAT_IDS:  # type: ignore[union-attr]
+        return [Finding(report.source, rule, UNKNOWN,
+                        detail=f"上一年报告（{previous.source}）未识别出统计表格")]  # type: ignore[union-attr]
+    name = previous.source if previous is not None else ""
+    return [_balance(report, b, values, previous_values, name) for b in balances]
+
+
 def audit(report: PublishedReport, previous: PublishedReport | None = None, year: int | None = None) -> list[Finding]:
     """Every rule on one published report (and last year's, for I5, I6 and C5)."""
     year = report.year or year
@@ -480,7 +496,6 @@ def audit(report: PublishedReport, previous: PublishedReport | None = None, year
     fmt = get_format(FORMAT_IDS[format_id]) if format_id in FORMAT_IDS else (
         get_format(default_format_id(year)) if year else None)
     previous_values = values_of(previous) if previous is not None else None
-    previous_name = previous.source if previous is not None else ""
     for rule in ("O1", "I1", "I2", "I3", "I4", "I5", "I6"):
         if format_id is None or fmt is None:
             findings.append(Finding(report.source, rule, UNKNOWN, detail="未识别出统计表格"))
@@ -488,17 +503,8 @@ def audit(report: PublishedReport, previous: PublishedReport | None = None, year
             findings += list(_i4(report, values))
         elif fmt.requests is None:
             findings.append(Finding(report.source, rule, NOT_APPLICABLE, detail=f"{fmt.title}没有这一勾稽关系"))
-        elif rule in ("I5", "I6") and previous is not None and previous.format_id not in FORMAT_IDS:
-            findings.append(Finding(report.source, rule, UNKNOWN,
-                                    detail=f"上一年报告（{previous_name}）未识别出统计表格"))
         else:
-            shown = set(cell_measures(format_id).values())
-            for b in _balances(fmt.id, rule):
-                if all(m in shown for m, _, _ in b.terms):
-                    findings.append(_balance(report, b, values, previous_values, previous_name))
-                else:  # the 2019 template has no 本年废止 column: I6 cannot be asked of it
-                    findings.append(Finding(report.source, rule, NOT_APPLICABLE, detail=(
-                        f"{fmt.title}的表格中没有{b.rule}所需的全部数字")))
+            findings += _table_rule(report, fmt, rule, values, previous, previous_values)
     if fmt is None:
         findings += [Finding(report.source, rule, UNKNOWN, detail="未能确定报告年度和模板")
                      for rule in ("I7", "C1", "C2", "C3", "C4", "C5")]
