@@ -137,3 +137,25 @@ def test_findings_csv_never_holds_a_formula(tmp_path):
     assert main(["audit", str(folder), "--out", str(out)]) == 0
     [row] = rows(out / "findings.csv")
     assert row["report"] == "'=HYPERLINK(1).pdf" and not row["detail"].startswith("=")
+
+
+def test_an_error_while_checking_one_report_is_a_finding(monkeypatch):
+    from ogi_report.audit import batch
+
+    def broken(*args):
+        raise KeyError("x")
+
+    monkeypatch.setattr(batch, "audit", broken)
+    [finding] = batch._audit((PublishedReport(source="a.html"), None, None))
+    assert (finding.report, finding.rule, finding.state) == ("a.html", "读取", "无法判断")
+    assert "KeyError" in finding.detail
+
+
+def test_any_error_while_reading_one_file_is_a_finding(monkeypatch, tmp_path):
+    from ogi_report.audit import batch
+
+    def broken(path):
+        raise TypeError("pdf library bug")
+
+    monkeypatch.setattr(batch, "read_report", broken)
+    assert batch._read(tmp_path / "x.pdf") == "x.pdf：无法读取（TypeError）"

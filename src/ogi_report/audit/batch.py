@@ -21,7 +21,7 @@ from ..narrative import format_number
 from .layout import targets
 from .model import PublishedReport
 from .readers import UnreadableReport, read_report
-from .rules import Finding, audit, unreadable
+from .rules import UNKNOWN, Finding, audit, unreadable
 
 # What a folder may hold that we read; .doc/.wps are listed so that the office is told to convert them.
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf", ".doc", ".wps")
@@ -67,7 +67,7 @@ def _read(path: Path) -> PublishedReport | str:
         return read_report(path)
     except UnreadableReport as exc:
         return str(exc)
-    except (OSError, MemoryError, RecursionError, ValueError) as exc:  # a hostile file must not stop the batch
+    except Exception as exc:  # a hostile or broken file must not stop the batch of hundreds
         return f"{path.name}：无法读取（{type(exc).__name__}）"
 
 
@@ -80,7 +80,11 @@ def _read_named(item: tuple[str, Path]) -> PublishedReport | str:
 
 
 def _audit(item: tuple[PublishedReport, PublishedReport | None, int | None]) -> list[Finding]:
-    return audit(*item)
+    try:
+        return audit(*item)
+    except Exception as exc:  # said about this report, in the findings; the batch goes on
+        return [Finding(item[0].source, "读取", UNKNOWN,
+                        detail=f"核对这份报告时程序出错（{type(exc).__name__}: {exc}），请把该文件报告给开发者")]
 
 
 def body_key(agency: str) -> str:
