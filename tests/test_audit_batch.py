@@ -116,6 +116,10 @@ def test_pairing_by_body_name_and_year():
     b24 = PublishedReport(source="b24", agency="另一个局", year=2024)
     unknown = PublishedReport(source="u", agency="", year=2024)
     assert pair([a24, b24, unknown], [a23, a24, b24], None) == [a23, None, None]
+    # Without a body name in the title: the file's name without its year.
+    old = PublishedReport(source="上一年/民政局2023.html", year=2023)
+    new = PublishedReport(source="民政局2024年.html", year=2024)
+    assert pair([new], [old], None) == [old]
 
 
 def test_collect_and_unique_names(tmp_path):

@@ -92,16 +92,25 @@ def body_key(agency: str) -> str:
     return re.sub(r"[\s　（）()·・]", "", agency)
 
 
+def _key(report: PublishedReport) -> str:
+    """The body's name from the title; failing that, the file's name without years (民政局2023.html)."""
+    if report.agency:
+        return body_key(report.agency)
+    stem = Path(report.source.removeprefix("上一年/")).stem
+    rest = body_key(re.sub(r"(?:19|20)\d{2}\s*年?度?|\s*\(\d+\)$", "", stem))
+    return f"文件：{rest}" if rest else ""
+
+
 def pair(reports: list[PublishedReport], pool: list[PublishedReport], year: int | None) -> list[PublishedReport | None]:
     """For each report, last year's report of the same body from `pool` (None when there is none)."""
     by_body: dict[tuple[str, int | None], PublishedReport] = {}
     for candidate in pool:
-        if candidate.agency:
-            by_body.setdefault((body_key(candidate.agency), candidate.year), candidate)
+        if key := _key(candidate):
+            by_body.setdefault((key, candidate.year), candidate)
     out: list[PublishedReport | None] = []
     for report in reports:
         report_year = report.year or year
-        key = body_key(report.agency)
+        key = _key(report)
         out.append(by_body.get((key, report_year - 1)) if key and report_year else None)
     return out
 
