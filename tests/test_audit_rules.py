@@ -252,3 +252,11 @@ def test_i7_a_growth_rate_is_not_a_share(clean):
     text = f"本年新收政府信息公开申请{clean.value(REQUESTS, '一、本年新收政府信息公开申请数量', '总计'):g}件，同比增长15%。"
     found = [f for f in audit(with_section(clean, OVERVIEW, text)) if f.rule == "I7" and "15%" in f.detail]
     assert [f.state for f in found] == [NOT_APPLICABLE]
+
+
+def test_a_blank_stays_unknown_but_says_when_the_filled_cells_already_exceed(clean):
+    total = clean.value(REQUESTS, "予以公开", "总计")
+    report = with_cell(clean, REQUESTS, "予以公开", "自然人", total + 5)
+    report = with_cell(report, REQUESTS, "予以公开", "商业企业", None, "")
+    [i1] = [f for f in audit(report) if f.rule == "I1" and f.row == "予以公开"]
+    assert i1.state == UNKNOWN and "已大于另一边" in i1.detail

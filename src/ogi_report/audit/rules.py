@@ -176,7 +176,7 @@ def _balance(report: PublishedReport, b: checks.Balance, now: Values, previous: 
                                    for c in previous.cells.get(m, []))
     if unknown:
         return Finding(report.source, b.rule, UNKNOWN, table, row, column,
-                       "无法核对：" + "；".join(dict.fromkeys(unknown)))
+                       "无法核对：" + "；".join(dict.fromkeys(unknown)) + _already_over(b, now, previous))
     left, right = checks.side(b.left, now.numbers, previous.numbers if previous else None), \
         checks.side(b.right, now.numbers, previous.numbers if previous else None)
     assert left is not None and right is not None
@@ -187,6 +187,28 @@ def _balance(report: PublishedReport, b: checks.Balance, now: Values, previous: 
     if "{left}" not in b.message:
         message += f"（{sums}）"
     return Finding(report.source, b.rule, FAIL, table, row, column, f"{message}；{sources}")
+
+
+def _already_over(b: checks.Balance, now: Values, previous: Values | None) -> str:
+    """A hint for the reader (the state stays 无法判断): one side is complete and the filled cells of the
+    other already add up to more, so no count written in the blanks could make the two sides equal."""
+    if any(sign < 0 for _, sign, _ in b.terms):
+        return ""
+
+    def known(terms: tuple[checks.Term, ...]) -> tuple[float, bool]:
+        total, complete = 0.0, True
+        for measure, _, before in terms:
+            value = (previous.numbers if before and previous else now.numbers if not before else {}).get(measure)
+            complete &= value is not None
+            total += value or 0
+        return total, complete
+
+    (left, left_done), (right, right_done) = known(b.left), known(b.right)
+    if left_done and not right_done and right > left:
+        return f"。提示：已填部分之和（{format_number(right)}）已大于另一边（{format_number(left)}），请核实"
+    if right_done and not left_done and left > right:
+        return f"。提示：已填部分之和（{format_number(left)}）已大于另一边（{format_number(right)}），请核实"
+    return ""
 
 
 def measure_label(measure: str, format_id: str | None) -> str:
