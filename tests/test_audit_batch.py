@@ -163,3 +163,11 @@ def test_any_error_while_reading_one_file_is_a_finding(monkeypatch, tmp_path):
 
     monkeypatch.setattr(batch, "read_report", broken)
     assert batch._read(tmp_path / "x.pdf") == "x.pdf：无法读取（TypeError）"
+
+
+def test_an_unwritable_output_folder_is_said_in_chinese(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    shutil.copy(CORPUS / "trs-gbk-2021.html", tmp_path / "in")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert main(["audit", str(tmp_path / "in"), "--out", str(tmp_path / "file" / "out")]) == 1
+    assert "无法写入输出文件夹" in capsys.readouterr().err

@@ -203,7 +203,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if not audited:
         print("错误：没有找到可审核的报告文件（.html、.htm、.docx、.pdf）", file=sys.stderr)
         return 1
-    write(audited, args.out)
+    try:
+        write(audited, args.out)
+    except OSError as exc:
+        from .build import _output_error
+
+        print(f"错误：{_output_error(exc, args.out)}", file=sys.stderr)
+        return 1
     if skipped:
         print(f"提示：跳过 {len(skipped)} 个不是报告的文件（如 {skipped[0]}）")
     failed = sum(any(f.state == FAIL for f in a.findings) for a in audited)
