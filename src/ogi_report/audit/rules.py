@@ -184,6 +184,8 @@ def _balance(report: PublishedReport, b: checks.Balance, now: Values, previous: 
     if abs(left - right) < 1e-9:
         return Finding(report.source, b.rule, PASS, table, row, column, f"{sums}；{sources}")
     message = b.describe(left, right)
+    if b.warning:  # I6 is a warning in checks.py as well: said as one, not as a contradiction
+        message = f"提示（可能另有原因，请核实）：{message}"
     if "{left}" not in b.message:
         message += f"（{sums}）"
     return Finding(report.source, b.rule, FAIL, table, row, column, f"{message}；{sources}")
