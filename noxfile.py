@@ -74,3 +74,13 @@ def lab(session: nox.Session) -> None:
     """JupyterLab on notebooks/ with the package installed in its kernel."""
     session.install("-e", ".[lab]")
     session.run("jupyter", "lab", "notebooks", *session.posargs)
+
+
+@nox.session(default=False)
+def audit(session: nox.Session) -> None:
+    """Audit a folder of published reports and export the office's summary:
+    `nox -s audit -- FOLDER [--year Y] [--previous LAST_YEAR_FOLDER] [--out outputs/audit]`."""
+    if not session.posargs:
+        session.error("请指定已发布报告所在的文件夹，如：nox -s audit -- reports/2024")
+    session.install(".")
+    session.run("python", "-m", "ogi_report.audit.notebook", *session.posargs)

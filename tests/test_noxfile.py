@@ -53,3 +53,27 @@ def test_an_unknown_agency_is_said_in_chinese(noxfile):
 def test_without_arguments_every_params_file_is_built(noxfile):
     args = noxfile.report_args([], ROOT)
     assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 9
+
+
+class _Session:
+    """Records what a nox session would run."""
+
+    def __init__(self, posargs: list[str]):
+        self.posargs, self.ran = posargs, []
+
+    def install(self, *args):
+        pass
+
+    def run(self, *args):
+        self.ran.append(args)
+
+    def error(self, message):
+        raise SystemExit(message)
+
+
+def test_audit_session_runs_the_summary_notebook_on_the_folder(noxfile):
+    session = _Session(["reports/2024", "--year", "2024"])
+    noxfile.audit(session)
+    assert session.ran == [("python", "-m", "ogi_report.audit.notebook", "reports/2024", "--year", "2024")]
+    with pytest.raises(SystemExit, match="请指定"):
+        noxfile.audit(_Session([]))

@@ -237,3 +237,22 @@ def _line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]]
     ax.legend(frameon=False, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series))
     ax.set_title(title, fontsize=12, pad=28)
     return _finish(fig, title)
+
+
+@cached
+def stacked_bar_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str,
+                      colors: Sequence[str]) -> Chart:
+    """Horizontal bars, one per label, each split into the series (in order, with a legend)."""
+    from matplotlib.figure import Figure
+
+    setup()
+    fig = Figure(figsize=(6.4, max(2.6, 0.36 * len(labels) + 1.4)), layout="constrained")
+    ax = fig.subplots()
+    left = [0.0] * len(labels)
+    for (name, values), color in zip(series.items(), colors, strict=True):
+        ax.barh(list(labels)[::-1], list(values)[::-1], left=left[::-1], color=color, label=name)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel(unit)
+    ax.legend(frameon=False, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series))
+    ax.set_title(title, fontsize=12, pad=28)
+    return _finish(fig, title)

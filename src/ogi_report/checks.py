@@ -10,6 +10,8 @@ chosen format prints every ledger fact of the year. Checks only read a Report.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import statements
@@ -25,80 +27,136 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
-def o1(fmt: Format, f: Figures) -> list[Problem]:
+Term = tuple[str, int, bool]  # (measure, +1 or -1, from the previous year)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One equation of a rule: the terms of `left` must add up to those of `right`.
+
+    The same equations check our computed figures (below) and the cells of a published report
+    (audit/rules.py), so the sums are written once. `message` may use {left} and {right}.
+    """
+
+    rule: str
+    message: str
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    warning: bool = False
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.left + self.right
+
+    def describe(self, left: float, right: float) -> str:
+        return self.message.format(left=format_number(left), right=format_number(right))
+
+
+def _now(*measures: str) -> tuple[Term, ...]:
+    return tuple((m, 1, False) for m in measures)
+
+
+def o1_balances(fmt: Format) -> list[Balance]:
+    return [Balance("O1", f"表三「{col.label}」列：第一项加第二项（{{left}}）不等于第三项加第四项（{{right}}）",
+                    _now(f"requests.received.{col.key}", f"requests.carried_in.{col.key}"),
+                    _now(f"requests.replied.{TOTAL}.{col.key}", f"requests.carried_out.{col.key}"))
+            for col in fmt.requests.column_leaves()]
+
+
+def i1_balances(fmt: Format) -> list[Balance]:
+    applicants = [c.key for c in fmt.requests.column_leaves() if c.key != TOTAL]
+    return [Balance("I1", f"表三「{row.key}」行：总计不等于各类申请人之和", _now(f"{row.measure}.{TOTAL}"),
+                    _now(*(f"{row.measure}.{a}" for a in applicants)))
+            for row in fmt.requests.row_leaves()]
+
+
+def i2_balances(fmt: Format) -> list[Balance]:
+    results = [r for r in fmt.requests.row_leaves() if r.measure.startswith("requests.replied.")]
+    total = next(r for r in results if r.key == TOTAL)
+    return [Balance("I2", f"表三「{col.label}」列：（七）总计不等于各项办理结果之和",
+                    _now(f"{total.measure}.{col.key}"),
+                    _now(*(f"{r.measure}.{col.key}" for r in results if r is not total)))
+            for col in fmt.requests.column_leaves()]
+
+
+def i3_balances(fmt: Format) -> list[Balance]:
+    results = [r for _, r in fmt.appeals.columns if r != TOTAL]
+    return [Balance("I3", f"表四「{leaf.key}」：总计不等于各项结果之和", _now(f"appeals.{leaf.measure}.{TOTAL}"),
+                    _now(*(f"appeals.{leaf.measure}.{r}" for r in results)))
+            for leaf in fmt.appeals.group_leaves()]
+
+
+def i5_balances(fmt: Format) -> list[Balance]:
+    return [Balance("I5", f"「{col.label}」列：本年上年结转（{{left}}）不等于上一年结转下年度继续办理（{{right}}）",
+                    _now(f"requests.carried_in.{col.key}"), ((f"requests.carried_out.{col.key}", 1, True),))
+            for col in fmt.requests.column_leaves()]
+
+
+def i6_balances() -> list[Balance]:
+    return [Balance("I6", f"{kind}：现行有效件数（{{left}}）不等于上年现行有效件数加本年制发减本年废止（{{right}}）",
+                    _now(f"documents.in_force.{kind}"),
+                    ((f"documents.in_force.{kind}", 1, True), (f"documents.issued.{kind}", 1, False),
+                     (f"documents.repealed.{kind}", -1, False)), warning=True)
+            for kind in ("规章", "行政规范性文件")]
+
+
+def side(terms: tuple[Term, ...], now: Mapping[str, float | None],
+         previous: Mapping[str, float | None] | None = None) -> float | None:
+    """The sum of a side; None when one of its values is not known (a blank is not 0)."""
+    total = 0.0
+    for measure, sign, before in terms:
+        value = (previous or {}).get(measure) if before else now.get(measure)
+        if value is None:
+            return None
+        total += sign * value
+    return total
+
+
+def _unbalanced(balances: list[Balance], f: Figures, previous: Figures | None = None) -> list[Problem]:
     problems = []
-    for col in fmt.requests.column_leaves():
-        left = f[f"requests.received.{col.key}"] + f[f"requests.carried_in.{col.key}"]
-        right = f[f"requests.replied.{TOTAL}.{col.key}"] + f[f"requests.carried_out.{col.key}"]
+    for b in balances:
+        left, right = side(b.left, f, previous), side(b.right, f, previous)
         if not _close(left, right):
-            problems.append(Problem(
-                f"表三「{col.label}」列：第一项加第二项（{format_number(left)}）"
-                f"不等于第三项加第四项（{format_number(right)}）", rule="O1"))
+            problems.append(Problem(b.describe(left, right), rule=b.rule, warning=b.warning))
     return problems
+
+
+def o1(fmt: Format, f: Figures) -> list[Problem]:
+    return _unbalanced(o1_balances(fmt), f)
 
 
 def i1(fmt: Format, f: Figures) -> list[Problem]:
-    problems = []
-    applicants = [c.key for c in fmt.requests.column_leaves() if c.key != TOTAL]
-    for row in fmt.requests.row_leaves():
-        parts = sum(f[f"{row.measure}.{a}"] for a in applicants)
-        if not _close(parts, f[f"{row.measure}.{TOTAL}"]):
-            problems.append(Problem(f"表三「{row.key}」行：总计不等于各类申请人之和", rule="I1"))
-    return problems
+    return _unbalanced(i1_balances(fmt), f)
 
 
 def i2(fmt: Format, f: Figures) -> list[Problem]:
-    problems = []
-    results = [r for r in fmt.requests.row_leaves() if r.measure.startswith("requests.replied.")]
-    total = next(r for r in results if r.key == TOTAL)
-    for col in fmt.requests.column_leaves():
-        parts = sum(f[f"{r.measure}.{col.key}"] for r in results if r is not total)
-        if not _close(parts, f[f"{total.measure}.{col.key}"]):
-            problems.append(Problem(f"表三「{col.label}」列：（七）总计不等于各项办理结果之和", rule="I2"))
-    return problems
+    return _unbalanced(i2_balances(fmt), f)
 
 
 def i3(fmt: Format, f: Figures) -> list[Problem]:
-    problems = []
-    for leaf in fmt.appeals.group_leaves():
-        results = [r for _, r in fmt.appeals.columns if r != TOTAL]
-        parts = sum(f[f"appeals.{leaf.measure}.{r}"] for r in results)
-        if not _close(parts, f[f"appeals.{leaf.measure}.{TOTAL}"]):
-            problems.append(Problem(f"表四「{leaf.key}」：总计不等于各项结果之和", rule="I3"))
-    return problems
+    return _unbalanced(i3_balances(fmt), f)
+
+
+def i4_fault(measure: str, value: float) -> str | None:
+    """Why a value cannot be that figure (a negative count, a fraction of a count), or None."""
+    amount = measure.endswith("_wan") or measure in ("requests.fee", "fact.政府信息公开专项经费万元")
+    signed = measure.startswith("items.change.")  # 本年增/减 may be negative
+    if (value < 0 and not signed) or (not amount and not float(value).is_integer()):
+        return f"不是非负{'金额' if amount else '整数'}"
+    return None
 
 
 def i4(f: Figures) -> list[Problem]:
-    problems = []
-    for key, value in f.items():
-        amount = key.endswith("_wan") or key in ("requests.fee", "fact.政府信息公开专项经费万元")
-        signed = key.startswith("items.change.")  # 本年增/减 may be negative
-        if (value < 0 and not signed) or (not amount and not float(value).is_integer()):
-            problems.append(Problem(f"数值 {key} = {value} 不是非负{'金额' if amount else '整数'}", rule="I4"))
-    return problems
+    return [Problem(f"数值 {key} = {value} {fault}", rule="I4")
+            for key, value in f.items() if (fault := i4_fault(key, value))]
 
 
 def i5(fmt: Format, f: Figures, previous: Figures) -> list[Problem]:
-    problems = []
-    for col in fmt.requests.column_leaves():
-        now, before = f[f"requests.carried_in.{col.key}"], previous[f"requests.carried_out.{col.key}"]
-        if not _close(now, before):
-            problems.append(Problem(
-                f"「{col.label}」列：本年上年结转（{format_number(now)}）"
-                f"不等于上一年结转下年度继续办理（{format_number(before)}）", rule="I5"))
-    return problems
+    return _unbalanced(i5_balances(fmt), f, previous)
 
 
 def i6(f: Figures, previous: Figures) -> list[Problem]:
-    problems = []
-    for kind in ("规章", "行政规范性文件"):
-        expected = (previous[f"documents.in_force.{kind}"] + f[f"documents.issued.{kind}"]
-                    - f[f"documents.repealed.{kind}"])
-        if not _close(expected, f[f"documents.in_force.{kind}"]):
-            problems.append(Problem(
-                f"{kind}：现行有效件数（{format_number(f[f'documents.in_force.{kind}'])}）不等于上年现行有效件数"
-                f"加本年制发减本年废止（{format_number(expected)}）", rule="I6", warning=True))
-    return problems
+    return _unbalanced(i6_balances(), f, previous)
 
 
 def c1(report: Report) -> list[Problem]:
@@ -216,6 +274,15 @@ def _comparable(stated: statements.Statement, unit: str) -> float | None:
     return None
 
 
+def stated_agrees(stated: statements.Statement, actual: float, unit: str) -> bool | None:
+    """Whether a number of the prose equals the figure (万元 and % to the 2 decimals they are written
+    with); None when the units cannot be compared."""
+    value = _comparable(stated, unit)
+    if value is None:
+        return None
+    return _close(round(value, 2) if unit in ("万元", "%") else value, actual)
+
+
 def prose_numbers(report: Report) -> list[Problem]:
     """I7: every number the prose states about a figure, bound to its own phrase, equals the figure; a
     number next to a figure's phrase that cannot be checked is a warning."""
@@ -231,12 +298,12 @@ def prose_numbers(report: Report) -> list[Problem]:
                                         file, line, rule="I7", warning=True))
                 continue
             actual, unit = names[stated.name], fmt.unit(stated.name)
-            value = _comparable(stated, unit)
-            if value is None:
+            agrees = stated_agrees(stated, actual, unit)
+            if agrees is None:
                 problems.append(Problem(
                     f"正文写“{stated.quote}”，但“{stated.name}”的单位是{unit}，未能核对", file, line,
                     rule="I7", warning=True))
-            elif not _close(round(value, 2) if unit in ("万元", "%") else value, actual):
+            elif not agrees:
                 problems.append(Problem(
                     f"正文写“{stated.quote}”，但计算结果是 {format_number(actual)}{unit}"
                     f"（{stated.name}）", file, line, rule="I7"))

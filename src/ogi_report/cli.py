@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--name", required=True, help="机构全称")
     i.add_argument("--short", required=True, help="机构简称")
     i.add_argument("--year", type=year, required=True, help="报告年度")
+    a = sub.add_parser("audit", help="审核已发布的年度报告（网页、Word、PDF），写出 findings.csv 和 audit.html")
+    a.add_argument("paths", nargs="+", type=Path, help="报告文件或文件夹（文件夹中的 .html/.htm/.docx/.pdf 全部审核）")
+    a.add_argument("--previous", type=Path, nargs="+", default=[], help="上一年度的报告文件或文件夹（按机构名称配对）")
+    a.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    a.add_argument("--year", type=year, default=None, help="报告年度（报告中读不出年度时使用）")
+    a.add_argument("--jobs", type=int, default=None, help="并行数（默认：全部 CPU 核）")
     return parser
 
 
@@ -179,11 +185,46 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Exit 0 when the audit ran, whatever it found: findings are the output, not an error of the command."""
+    from .audit.batch import run, write
+    from .audit.rules import FAIL, UNKNOWN
+
+    missing = [p for p in [*args.paths, *args.previous] if not p.exists()]
+    if missing:
+        print(f"错误：找不到 {'、'.join(str(p) for p in missing)}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int, name: str) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r读取 {_bar(done, total)} {name[:40]:<40}", end=end, file=sys.stderr, flush=True)
+
+    audited, skipped = run(args.paths, args.previous, args.year, args.jobs, progress)
+    if not audited:
+        print("错误：没有找到可审核的报告文件（.html、.htm、.docx、.pdf）", file=sys.stderr)
+        return 1
+    try:
+        write(audited, args.out)
+    except OSError as exc:
+        from .build import _output_error
+
+        print(f"错误：{_output_error(exc, args.out)}", file=sys.stderr)
+        return 1
+    if skipped:
+        print(f"提示：跳过 {len(skipped)} 个不是报告的文件（如 {skipped[0]}）")
+    failed = sum(any(f.state == FAIL for f in a.findings) for a in audited)
+    unknown = sum(any(f.state == UNKNOWN for f in a.findings) for a in audited)
+    print(f"审核 {len(audited)} 份报告：{failed} 份有不通过项，{unknown} 份有无法判断项；"
+          f"结果见 {args.out / 'audit.html'} 和 {args.out / 'findings.csv'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stop_on_sigterm()
     try:
-        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init}[args.command](args)
+        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init,
+                  "audit": cmd_audit}[args.command](args)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left early (`ogi-report names … | head`): nothing is wrong, and nothing more to say.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -73,10 +74,16 @@ class Phrases:
     ratios: Mapping[str, str]  # figure name → the name of its percentage (予以公开数 → 予以公开占比)
 
     def pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in sorted(self.figures, key=len, reverse=True)))
+        return self._compiled[0]
 
     def name_of(self, phrase: str) -> str | Mapping[str, str]:
-        return next(v for p, v in self.figures.items() if re.fullmatch(p, phrase))
+        return next(v for p, v in self._compiled[1] if p.fullmatch(phrase))
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str | Mapping[str, str]]]]:
+        # Compiled once per Phrases: an audit finds statements in thousands of reports with the same phrases.
+        alternatives = re.compile("|".join(f"(?:{p})" for p in sorted(self.figures, key=len, reverse=True)))
+        return alternatives, [(re.compile(p), v) for p, v in self.figures.items()]
 
 
 def find(text: str, phrases: Phrases) -> list[Statement]:

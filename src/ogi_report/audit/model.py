@@ -45,9 +45,15 @@ class PublishedReport:
     year: int | None = None          # the report's year, from the title or text
     published: str | None = None     # 发布日期 as ISO date, when the page or text states one
     format_id: str | None = None     # "2021", "2019" or "customary", recognised from the labels
+    #                                  (layout.FORMAT_IDS maps them onto the ids of formats/: customary → 2008)
     text: str = ""                   # the whole body text, tables excluded, paragraphs joined by "\n"
+    #                                  (as written: full-width digits and punctuation are kept)
     sections: dict[str, str] = field(default_factory=dict)   # part heading (一、总体情况…) → its prose
+    #                                  (the template's heading when the one found matches it, else as found)
+    headings: list[str] = field(default_factory=list)        # the part headings as written, in order
     cells: list[PublishedCell] = field(default_factory=list)
+    # Cells of the recognised template that the report does not have at all (not the same as not filled).
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
     unrecognised: list[Unrecognised] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)        # reading problems (size caps, broken file…)
 
