@@ -50,6 +50,13 @@ def test_a_trend_chart_is_described_series_by_series():
     assert chart.rows == (("2022年", "3", "0"), ("2023年", "4", "1")) and chart.columns == ("年度", "新收", "结转")
 
 
+
+def test_a_stacked_chart_carries_its_data_rule_by_rule():
+    chart = charts.stacked_bar_chart("各规则的审核结果", ["O1", "I1"], {"通过": [5, 4], "不通过": [0, 1]}, unit="份",
+                                     colors=["#2e7d32", "#c62828"])
+    assert chart.columns == ("项目", "通过", "不通过") and chart.rows == (("O1", "5", "0"), ("I1", "4", "1"))
+    assert chart.alt == "各规则的审核结果（单位：份）：通过：O1 5，I1 4；不通过：O1 0，I1 1"
+
 def test_a_cache_hit_does_not_import_matplotlib(tmp_path):
     env = {**os.environ, "OGI_REPORT_CHART_CACHE": str(tmp_path)}
     code = ("import sys; from ogi_report import charts; "

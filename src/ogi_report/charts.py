@@ -191,8 +191,13 @@ def bar_chart(
 
 def line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]], *, unit: str) -> Chart:
     """Several series over the years, one line each, with a legend, and its data."""
-    chart = _line_chart(title, x, series, unit=unit)
-    return replace(chart, unit=unit, columns=("年度", *series),
+    return _with_series(_line_chart(title, x, series, unit=unit), unit, "年度", x, series)
+
+
+def _with_series(chart: Chart, unit: str, x_name: str, x: Sequence[str],
+                 series: dict[str, Sequence[float]]) -> Chart:
+    """The chart with its data: one row per x, one column per series."""
+    return replace(chart, unit=unit, columns=(x_name, *series),
                    rows=tuple((str(xi), *(f"{values[i]:g}" for values in series.values())) for i, xi in enumerate(x)))
 
 
@@ -242,7 +247,13 @@ def _line_chart(title: str, x: Sequence[str], series: dict[str, Sequence[float]]
 @cached
 def stacked_bar_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str,
                       colors: Sequence[str]) -> Chart:
-    """Horizontal bars, one per label, each split into the series (in order, with a legend)."""
+    """Horizontal bars, one per label, each split into the series (in order, with a legend), and its data."""
+    return _with_series(_stacked_bar_chart(title, labels, series, unit=unit, colors=colors), unit, "项目",
+                        labels, series)
+
+
+def _stacked_bar_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str,
+                       colors: Sequence[str]) -> Chart:
     from matplotlib.figure import Figure
 
     setup()
