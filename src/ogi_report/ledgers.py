@@ -56,7 +56,7 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 class Column:
     header: str  # the Chinese column name, exactly as in the contract
     name: str  # the DataFrame column it becomes
-    kind: str  # key | text | date | enum | channels | count | amount
+    kind: str  # key | text | date | enum | channels | count | days | amount
     vocab: str | None = None
     required: bool = True  # the column must be present
     may_be_empty: bool = False
@@ -117,6 +117,10 @@ LEDGERS: dict[str, LedgerSpec] = {
             Column("办理结果", "outcome", "enum", "办理结果", may_be_empty=True),
             Column("答复日期", "replied", "date", may_be_empty=True),
             Column("信息处理费（元）", "fee", "amount", required=False, may_be_empty=True, default="0"),
+            # Optional, for the reply deadline (T1, timeliness.py; docs/数据约定补充.md).
+            Column("延期", "extended", "enum", "是否", required=False, may_be_empty=True),
+            Column("补正收到日期", "corrected", "date", required=False, may_be_empty=True),
+            Column("征求意见天数", "consulted", "days", required=False, may_be_empty=True, default="0"),
         )),
         LedgerSpec("appeals", "行政复议、行政诉讼台账", (
             Column("编号", "id", "key"),
@@ -619,14 +623,15 @@ def _validate_column(
                  lambda pos: f"日期“{value(pos)}”不在合理范围内（应在{span}之间），请核对")
         parsed = parsed.mask(implausible.fillna(False))
         typed[col.name] = pd.DatetimeIndex(parsed).take(codes) if len(codes) else pd.DatetimeIndex([])
-    elif col.kind in ("count", "amount"):
+    elif col.kind in ("count", "days", "amount"):
+        whole = col.kind in ("count", "days")  # days: a whole number that may be 0 (征求意见天数)
         text = uniques.str.translate(_FULL_WIDTH)
         # "120,50" is not 12050: commas are accepted only as thousands separators
         grouped = text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
         clean = text.where(~grouped, text.str.replace(",", "", regex=False))
-        pattern = r"^\d+$" if col.kind == "count" else r"^\d+(?:\.\d+)?$"
+        pattern = r"^\d+$" if whole else r"^\d+(?:\.\d+)?$"
         well_formed = clean.str.fullmatch(pattern).fillna(False).astype(bool)
-        if col.kind == "count":  # checked on the digits first: 20 of them would overflow int64 to a negative
+        if whole:  # checked on the digits first: 20 of them would overflow int64 to a negative
             digits = clean.where(well_formed, "").str.lstrip("0").str.len()
             too_big = well_formed & (digits > 18)
             too_big |= pd.to_numeric(clean.where(well_formed & ~too_big), errors="coerce") > _MAX_COUNT
@@ -634,9 +639,10 @@ def _validate_column(
                      lambda pos: f"“{value(pos)}”超过上限 {_MAX_COUNT}，请核对")
             well_formed &= ~too_big
         number = pd.to_numeric(clean.where(well_formed), errors="coerce")
-        if col.kind == "count":
-            bad = ~empty_u & ~too_big & (~well_formed | (number <= 0))
-            out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是正整数")
+        if whole:
+            bad = ~empty_u & ~too_big & (~well_formed | (number <= 0 if col.kind == "count" else False))
+            kind = "正整数" if col.kind == "count" else "非负整数（工作日数）"
+            out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是{kind}")
             typed[col.name] = number.fillna(0).astype("int64").to_numpy()[codes]
         else:
             out.rows(per_row(~empty_u & ~well_formed), col.header,
@@ -702,6 +708,8 @@ def _cross_checks(stem: str, t: pd.DataFrame, out: _Collector) -> None:
         out.rows(~has_outcome & has_reply, "办理结果",
                  lambda pos: "已填写答复日期，但办理结果为空（两者应同时填写或同时为空）")
         out.rows(t["replied"] < t["received"], "答复日期", lambda pos: "答复日期早于收到日期")
+        out.rows(t["corrected"] < t["received"], "补正收到日期", lambda pos: "补正收到日期早于收到日期")
+        out.rows(t["corrected"] > t["replied"], "补正收到日期", lambda pos: "补正收到日期晚于答复日期")
         is_customary = t["outcome"].isin(vocabulary()["惯例办理结果"].values).to_numpy()
         reply_year = t["replied"].dt.year.to_numpy()
         out.rows(has_outcome & is_customary & (reply_year >= 2019), "办理结果",
