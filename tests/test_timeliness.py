@@ -149,3 +149,12 @@ def test_init_templates_offer_the_new_columns(tmp_path):
     lists = {dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert '"是,否"' in lists
     assert "工作日数" in sheet.cell(row=1, column=len(header)).comment.text
+
+
+def test_past_the_listing_limit_the_rest_are_counted_in_one_warning(monkeypatch):
+    monkeypatch.setattr(timeliness, "MAX_LISTED", 2)
+    # replied 11–14 Nov 2024: 28–31 working days after 27 Sep (see above)
+    ledger = _ledger(*(_request(f"K-{i}", "2024-09-27", f"2024-11-{10 + i:02d}") for i in range(1, 5)))
+    problems = timeliness.t1(ledger, 2024, "requests.csv")
+    assert [p.row for p in problems] == [2, 3, None]
+    assert "另有 2 件申请超过答复期限（本年共 4 件，最多用了 31 个工作日）" in problems[-1].message

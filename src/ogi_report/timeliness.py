@@ -23,6 +23,9 @@ from .figures import in_year
 from .problems import Problem
 
 REVISED = date(2019, 5, 15)  # the revised 条例 took effect on this day
+# Listed one by one up to this many a year, then counted in one more warning: no body replies late this
+# often, and a synthetic ledger of millions of rows would otherwise print a hundred thousand lines.
+MAX_LISTED = 1000
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def t1(requests: pd.DataFrame, year: int, file: str | None) -> list[Problem]:
     file = file or "requests.csv"
     problems = []
     cal = calendar()
-    for r in timed[timed["overdue"]].itertuples():
+    overdue = timed[timed["overdue"]]
+    for r in overdue.head(MAX_LISTED).itertuples():
         deadline = OLD_DEADLINE if r.old else NEW_DEADLINE
         notes = []
         if r.corrected:
@@ -119,7 +123,16 @@ def t1(requests: pd.DataFrame, year: int, file: str | None) -> list[Problem]:
             f"编号“{r.id}”的申请 {r.received:%Y-%m-%d} 收到、{r.replied:%Y-%m-%d} 答复，用了 {int(r.taken)} 个工作日"
             f"{note}，超过{deadline.article}规定的答复期限（{limit}）",
             file, int(r.row), "答复日期", rule="T1", warning=True))
-    for r in timed[~timed["covered"]].itertuples():
+    if len(overdue) > MAX_LISTED:
+        problems.append(Problem(
+            f"另有 {len(overdue) - MAX_LISTED} 件申请超过答复期限（本年共 {len(overdue)} 件，最多用了 "
+            f"{int(overdue['taken'].max())} 个工作日），未逐件列出", file, None, "答复日期", rule="T1", warning=True))
+    uncovered = timed[~timed["covered"]]
+    if len(uncovered) > MAX_LISTED:
+        problems.append(Problem(
+            f"另有 {len(uncovered) - MAX_LISTED} 件申请的日期超出节假日日历的范围，未检查是否超过答复期限",
+            file, None, "答复日期", rule="T1", warning=True))
+    for r in uncovered.head(MAX_LISTED).itertuples():
         later = r.replied > pd.Timestamp(cal.last)
         remedy = "请升级 chinesecalendar 后重新检查" if later else "请人工核对"
         problems.append(Problem(
