@@ -47,18 +47,15 @@ class Calendar:
     last: date
     count: np.ndarray  # count[i]: working days from `first` to first + i days, inclusive
 
-    def covers(self, days: pd.Series) -> pd.Series:
-        return (days >= pd.Timestamp(self.first)) & (days <= pd.Timestamp(self.last))
-
-    def between(self, start: pd.Series, end: pd.Series) -> np.ndarray:
-        """Working days after `start` up to and including `end` (float; NaN where not covered)."""
-        ok = (self.covers(start) & self.covers(end)).to_numpy()
-        origin = pd.Timestamp(self.first)
-        a = ((start - origin).dt.days.to_numpy(dtype=float))
-        b = ((end - origin).dt.days.to_numpy(dtype=float))
+    def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Working days after `start` up to and including `end` (datetime64[D] arrays; float, NaN where
+        a date is missing or not covered)."""
+        origin = np.datetime64(self.first, "D")
+        a, b = (start - origin).astype(np.int64), (end - origin).astype(np.int64)  # NaT: a huge negative
+        n = len(self.count)
+        ok = (a >= 0) & (a < n) & (b >= 0) & (b < n)
         out = np.full(len(start), np.nan)
-        ia, ib = a[ok].astype(np.int64), b[ok].astype(np.int64)
-        out[ok] = self.count[ib] - self.count[ia]
+        out[ok] = self.count[b[ok]] - self.count[a[ok]]
         return out
 
 
@@ -77,24 +74,24 @@ def replies(requests: pd.DataFrame, year: int) -> pd.DataFrame:
     days, consultation deducted; NaN when a date is outside the calendar), `allowed` (deadline with the
     approved extension), `overdue` and `covered`."""
     rows = requests[in_year(requests["replied"], year)]
-    cal = calendar()
-    corrected = rows["corrected"] if "corrected" in rows else pd.Series(pd.NaT, index=rows.index)
-    start = corrected.fillna(rows["received"])
-    consulted = rows["consulted"].to_numpy() if "consulted" in rows else np.zeros(len(rows))
-    extended = (rows["extended"] == "是").to_numpy() if "extended" in rows else np.zeros(len(rows), bool)
-    old = (rows["received"] < pd.Timestamp(REVISED)).to_numpy()
+    received = rows["received"].to_numpy("datetime64[D]")
+    replied = rows["replied"].to_numpy("datetime64[D]")
+    corrected = rows["corrected"].to_numpy("datetime64[D]")
+    start = np.where(np.isnat(corrected), received, corrected)
+    consulted = rows["consulted"].to_numpy()
+    extended = (rows["extended"].to_numpy(dtype=object) == "是")
+    old = received < np.datetime64(REVISED, "D")
     base = np.where(old, OLD_DEADLINE.days, NEW_DEADLINE.days)
     extension = np.where(old, OLD_DEADLINE.extension, NEW_DEADLINE.extension)
-    taken = np.maximum(cal.between(start, rows["replied"]) - consulted, 0)
-    out = pd.DataFrame({
-        "id": rows["id"].to_numpy(), "row": rows["_row"].to_numpy(),
-        "received": rows["received"].to_numpy(), "start": start.to_numpy(), "replied": rows["replied"].to_numpy(),
-        "corrected": corrected.notna().to_numpy(), "consulted": consulted, "extended": extended, "old": old,
-        "taken": taken, "allowed": base + np.where(extended, extension, 0),
+    taken = np.maximum(calendar().between(start, replied) - consulted, 0)
+    covered = ~np.isnan(taken)
+    allowed = base + np.where(extended, extension, 0)
+    return pd.DataFrame({
+        "id": rows["id"].to_numpy(), "row": rows["_row"].to_numpy(), "received": received, "start": start,
+        "replied": replied, "corrected": ~np.isnat(corrected), "consulted": consulted, "extended": extended,
+        "old": old, "taken": taken, "allowed": allowed, "covered": covered,
+        "overdue": covered & (np.nan_to_num(taken) > allowed),
     })
-    out["covered"] = ~np.isnan(taken)
-    out["overdue"] = out["covered"] & (out["taken"] > out["allowed"])
-    return out
 
 
 def t1(requests: pd.DataFrame, year: int, file: str | None) -> list[Problem]:
