@@ -71,8 +71,8 @@ def main() -> None:
                          f"网页 {page.stat().st_size / 1e6:.1f} MB；最大进程峰值内存 {peak:.0f} MB"))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    header = (f"机器：{platform.machine()}，{cores} 核，Python {platform.python_version()}；"
-              f"`ogi-report overview`（papermill 执行 + 导出 HTML，{cores} 个进程读取成员），重复 {args.repeat} 次取中位数。")
+    header = (f"机器：{platform.machine()}，{cores} 核，Python {platform.python_version()}；`ogi-report overview`"
+              f"（papermill 执行 + 导出 HTML，{cores} 个进程读取成员），重复 {args.repeat} 次取中位数。")
     write_results("overview", header, ("区域", "时间", "说明"), rows)
 
 

@@ -122,3 +122,18 @@ def test_the_notebook_exports_the_offices_page(region, tmp_path):
     assert "../../../example/2024/report.html" in links
     again = build_overview(region, YEAR, tmp_path / "out")
     assert again.read_bytes() == text.encode("utf-8")  # the same inputs give the same bytes
+
+
+def test_a_member_unchanged_since_the_last_run_is_not_read_again(region, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = overview.load(region, YEAR, cache=cache)
+    assert len(list(cache.glob("*.json"))) == 3  # the missing folder has nothing to keep
+    (region.parent / "bing" / "2024" / "narrative" / "总体情况.md").write_text("总体情况。", encoding="utf-8")
+    read = []
+    original = overview.read_body
+    monkeypatch.setattr(overview, "read_body", lambda m, *a: read.append(m.label) or original(m, *a))
+    second = overview.load(region, YEAR, cache=cache)
+    assert read == ["../nowhere", "../bing"]  # only the changed member (and the missing one) read again
+    assert [(b.name, b.missing, b.series, b.problems) for b in second.bodies[:2]] == [
+        (b.name, b.missing, b.series, b.problems) for b in first.bodies[:2]]
+    assert second.bodies[3].missing == [] and len(list(cache.glob("*.json"))) == 3  # the stale entry pruned

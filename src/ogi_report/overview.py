@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import timeliness
+from . import overview_cache, timeliness
 from .figures import TOTAL, Figures, appeal_figures, proactive_figures, request_figures
 from .formats import FORMAT_IDS, get_format
 from .ledgers import LEDGERS, _read_yaml, _TextYamlLoader, load_agency_data
@@ -232,8 +232,16 @@ def _last_year(folder: Path, ledgers: dict[str, pd.DataFrame]) -> int:
     return max([*reports, *(d.year for d in dates if not pd.isna(d))], default=0)
 
 
-def _read_body(args: tuple[Member, int, tuple[int, ...]]) -> Body:
-    return read_body(*args)
+def _read_body(args: tuple[Member, int, tuple[int, ...], Path | None]) -> tuple[Body, str | None]:
+    """A member read, or found in the cache folder (None: no cache); with its cache entry's name."""
+    member, year, years, cache = args
+    name = overview_cache.key(member, year, years) if cache is not None else None
+    body = overview_cache.load(cache, name, member) if name else None
+    if body is None:
+        body = read_body(member, year, years)
+        if name:
+            overview_cache.save(cache, name, body)
+    return body, name
 
 
 @dataclass
@@ -450,15 +458,20 @@ def _section(title: str, note: str, head: Iterable[str], rows: list[list[_Cell]]
 
 
 def load(region_dir: str | Path, year: int, *, history: int = 5, fold: float = 3.0, zero_years: int = 3,
-         report_link: str = "../../{slug}/{year}/report.html", jobs: int = 1) -> Overview:
+         report_link: str = "../../{slug}/{year}/report.html", jobs: int = 1,
+         cache: str | Path | None = None) -> Overview:
     """Read the region and every body; `history` years of figures up to `year`; bodies are read in
-    `jobs` processes (each body is independent)."""
+    `jobs` processes (each body is independent). With `cache` (a folder), a member whose inputs did not
+    change since the last run with the same folder is not read again (overview_cache.py)."""
     region = read_region(region_dir)
     years = tuple(range(year - history + 1, year + 1))
-    args = [(m, year, years) for m in region.members]
+    folder = Path(cache) if cache else None
+    args = [(m, year, years, folder) for m in region.members]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(jobs) as pool:
-            bodies = list(pool.map(_read_body, args, chunksize=max(1, len(args) // (4 * jobs))))
+            found = list(pool.map(_read_body, args, chunksize=max(1, len(args) // (4 * jobs))))
     else:
-        bodies = [read_body(*a) for a in args]
-    return Overview(region, year, years, bodies, fold, zero_years, report_link)
+        found = [_read_body(a) for a in args]
+    if folder is not None:
+        overview_cache.prune(folder, {name for _, name in found if name})
+    return Overview(region, year, years, [body for body, _ in found], fold, zero_years, report_link)

@@ -4,6 +4,7 @@ papermill executes notebooks/overview.ipynb (shipped in the package) with the re
 the executed notebook and one offline HTML file go to outputs/<region>/overview/<year>/ (beside, not
 inside, the region's own report folders, which a build replaces whole). They are written to a temporary
 folder first and swapped in only when both succeeded, so that a failed run leaves the previous page.
+What was found for each member is kept in outputs/<region>/overview/.cache/<year>/ (overview_cache.py).
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def build_overview(region_dir: str | Path, year: int, out_root: str | Path = "ou
     region = read_region(region_dir)  # InputError in Chinese before a kernel starts
     dest = destination(region_dir, year, Path(out_root))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {"region_dir": str(region_dir), "year": year, "jobs": jobs, "report_link": REPORT_LINK}
+    parameters = {"region_dir": str(region_dir), "year": year, "jobs": jobs, "report_link": REPORT_LINK,
+                  "cache_dir": str((dest.parent / ".cache" / str(year)).resolve())}
     nb = execute(notebook, dest.parent, parameters)
-    _clean(nb, {**parameters, "region_dir": region_dir.name})
+    _clean(nb, {**parameters, "region_dir": region_dir.name, "cache_dir": f".cache/{year}"})
     nb.metadata["ogi_report"] = {"title": f"{region.name}{year}年度政府信息公开工作概览"}
     page, _ = OverviewHTMLExporter().from_notebook_node(nb)
     work = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=dest.parent))
