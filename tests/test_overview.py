@@ -137,3 +137,12 @@ def test_a_member_unchanged_since_the_last_run_is_not_read_again(region, tmp_pat
     assert [(b.name, b.missing, b.series, b.problems) for b in second.bodies[:2]] == [
         (b.name, b.missing, b.series, b.problems) for b in first.bodies[:2]]
     assert second.bodies[3].missing == [] and len(list(cache.glob("*.json"))) == 3  # the stale entry pruned
+
+
+def test_a_folder_without_region_yaml_is_said_in_chinese(tmp_path, capsys):
+    from ogi_report.cli import main
+
+    assert main(["overview", str(ROOT / "data" / "example"), "--year", "2025", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "region.yaml" in err and "文件不存在" in err
+    assert not any(tmp_path.iterdir())  # nothing written
