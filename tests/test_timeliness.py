@@ -159,3 +159,11 @@ def test_past_the_listing_limit_the_rest_are_counted_in_one_warning(monkeypatch)
     problems = timeliness.t1(ledger, 2024, "requests.csv")
     assert [p.row for p in problems] == [2, 3, None]
     assert "另有 2 件申请超过答复期限（本年共 4 件，最多用了 31 个工作日）" in problems[-1].message
+
+
+def test_a_row_without_a_valid_receipt_date_is_left_to_the_ledger_error():
+    raw = pd.DataFrame([_request("L-1", "", "2024-10-31"), _request("L-2", "2024-09-27", "2024-10-31")], dtype=object)
+    raw["_row"] = [2, 3]
+    typed, problems = parse_ledger("requests", raw, "requests.csv")
+    assert [(p.row, p.column) for p in problems] == [(2, "收到日期")]
+    assert [p.row for p in timeliness.t1(typed, 2024, "requests.csv")] == [3]

@@ -73,7 +73,8 @@ def replies(requests: pd.DataFrame, year: int) -> pd.DataFrame:
     """Every application replied in `year` with its timing: `start` (receipt or 补正), `taken` (working
     days, consultation deducted; NaN when a date is outside the calendar), `allowed` (deadline with the
     approved extension), `overdue` and `covered`."""
-    rows = requests[in_year(requests["replied"], year)]
+    # a blank or invalid 收到日期 is a ledger error already (a preview still counts the other rows)
+    rows = requests[in_year(requests["replied"], year) & requests["received"].notna()]
     received = rows["received"].to_numpy("datetime64[D]")
     replied = rows["replied"].to_numpy("datetime64[D]")
     corrected = rows["corrected"].to_numpy("datetime64[D]")
