@@ -157,13 +157,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_names(args: argparse.Namespace) -> int:
     """Works while the prose still has errors: that is when the analyst needs the names."""
-    from .ledgers import load_agency_data
     from .narrative import format_number
-    from .report import Report
+    from .report import Report, load_data
 
     try:
         _check_years([args.year])
-        report = Report(load_agency_data(args.data_dir, args.year))
+        report = Report(load_data(args.data_dir, args.year))
     except InputError as exc:
         print(exc.text(building=False), file=sys.stderr)
         return 1

@@ -928,18 +928,30 @@ _AGENCY_KEYS = {"名称": "name", "简称": "short_name", "地址": "address", "
                 "电话": "phone", "电子邮箱": "email"}
 
 
-def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
-    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader, data_dir)
-    if data is None:
-        return None
+def load_agency(data_dir: Path, problems: list[Problem], file: str = "agency.yaml",
+                extra_keys: tuple[str, ...] = ()) -> Agency | None:
+    """agency.yaml; a region reads its region.yaml with it too (`extra_keys`: its 成员)."""
+    data = read_agency_yaml(data_dir, problems, file)
+    return None if data is None else agency_from(data, data_dir, problems, file, extra_keys)
+
+
+def read_agency_yaml(data_dir: Path, problems: list[Problem], file: str = "agency.yaml") -> dict | None:
+    """agency.yaml or region.yaml as read: every value text (no dates or numbers guessed)."""
+    return _read_yaml(data_dir / file, problems, file, _TextYamlLoader, data_dir)
+
+
+def agency_from(data: dict, data_dir: Path, problems: list[Problem], file: str = "agency.yaml",
+                extra_keys: tuple[str, ...] = ()) -> Agency:
+    """The 名称, 简称 and contact details of agency.yaml (or region.yaml), each problem named by key."""
+    data = dict(data)
     not_text = [key for key in _AGENCY_KEYS if data.get(key) is not None and not isinstance(data[key], str)]
     for key in not_text:  # a list or a mapping
-        problems.append(Problem(f"「{key}」应为一段文字", "agency.yaml"))
+        problems.append(Problem(f"「{key}」应为一段文字", file))
         data[key] = None
     for key in ("名称", "简称"):
         if key not in not_text and not str(data.get(key) or "").strip():
-            problems.append(Problem(f"缺少必填项「{key}」", "agency.yaml"))
-    problems.extend(_unknown_keys(data, list(_AGENCY_KEYS), "agency.yaml"))
+            problems.append(Problem(f"缺少必填项「{key}」", file))
+    problems.extend(_unknown_keys(data, [*_AGENCY_KEYS, *extra_keys], file))
     values = {field: str(data.get(key) or "").strip() for key, field in _AGENCY_KEYS.items()}
     return Agency(slug=data_dir.resolve().name, **values)
 
