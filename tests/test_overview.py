@@ -59,7 +59,7 @@ def test_members_are_every_body_of_the_region_and_its_subregions_once(region):
     r = overview.read_region(region)
     assert [(m.label, m.parent) for m in r.members] == [
         ("../jia", "某某区"), ("../yi", "某镇片区"), ("../nowhere", "某某区"), ("../bing", "某某区")]
-    assert [p.message for p in r.problems] == ["成员“../jia”重复列出（或已由下级区域列出），只统计一次"]
+    assert [p.message for p in r.problems] == ["机构 ../jia 已经通过 region.yaml 计入汇总，不能重复计入"]
 
 
 def test_figures_and_states_of_each_member(region):
@@ -71,7 +71,7 @@ def test_figures_and_states_of_each_member(region):
         "主动公开": 0, "逾期答复": 1, "按期答复率": 75.0, "答复用时中位数": 2.0}
     assert jia.rule_state("T1") == ("警告 1", "warning") and jia.rule_state("I5") == ("通过", "ok")
     assert any("编号“J-1”" in p.message and "21 个工作日" in p.message for p in jia.problems)
-    assert nowhere.missing == ["文件夹不存在"] and nowhere.series[YEAR]["收到申请"] is None
+    assert nowhere.missing == ["文件夹 ../nowhere 不存在"] and nowhere.series[YEAR]["收到申请"] is None
     assert nowhere.rule_state("T1") == ("未检查", "unchecked")
     assert bing.missing == ["缺少文字稿：总体情况"] and bing.rule_state("文字稿") == ("错误 1", "error")
     # before a member's ledgers start its figures are unknown (blank), not 0
@@ -144,5 +144,5 @@ def test_a_folder_without_region_yaml_is_said_in_chinese(tmp_path, capsys):
 
     assert main(["overview", str(ROOT / "data" / "example"), "--year", "2025", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "region.yaml" in err and "文件不存在" in err
+    assert "不是区域文件夹：其中没有 region.yaml" in err
     assert not any(tmp_path.iterdir())  # nothing written

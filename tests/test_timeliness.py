@@ -167,3 +167,18 @@ def test_a_row_without_a_valid_receipt_date_is_left_to_the_ledger_error():
     typed, problems = parse_ledger("requests", raw, "requests.csv")
     assert [(p.row, p.column) for p in problems] == [(2, "收到日期")]
     assert [p.row for p in timeliness.t1(typed, 2024, "requests.csv")] == [3]
+
+
+def test_a_region_counts_its_members_late_replies_once(capsys):
+    """data/example-region: each member's late replies are its own check's; the 汇总 says how many."""
+    from .conftest import ROOT
+
+    region = ROOT / "data" / "example-region"
+    report = load_report(region, 2025)
+    t1 = [p for p in report.problems if p.rule == "T1"]
+    assert len(t1) == 1 and t1[0].warning and t1[0].file is None
+    late = int(t1[0].message.split("有 ")[1].split(" 件")[0])
+    from ogi_report import overview
+
+    ov = overview.load(region, 2025)
+    assert late == sum(b.series[2025]["逾期答复"] or 0 for b in ov.bodies) > 0

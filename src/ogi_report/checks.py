@@ -18,6 +18,7 @@ from .figures import TOTAL, Figures, document_figures, in_year, outcome_groups, 
 from .formats import Format, default_format_id, get_format, national_outcomes, vocabulary
 from .narrative import format_number
 from .problems import Problem
+from .region import RegionData
 
 if TYPE_CHECKING:
     from .report import Report
@@ -184,7 +185,11 @@ def run(report: Report) -> list[Problem]:
     """Every figure rule that applies to the report's format."""
     fmt, f = report.format, report.figures
     problems = i4(f) + c1(report) + coverage(report)
-    problems += timeliness.t1(report.data.ledgers["requests"], report.year, report.data.sources["requests"])
+    requests = report.data.ledgers["requests"]
+    if isinstance(report.data, RegionData):  # its members' rows together: counted once, named by each member
+        problems += timeliness.t1_members(requests, report.year)
+    else:
+        problems += timeliness.t1(requests, report.year, report.data.sources["requests"])
     if fmt.requests is not None:
         ledgers, year = report.data.ledgers, report.year - 1
         previous = request_figures(ledgers["requests"], year) | document_figures(ledgers["documents"], year)

@@ -1,12 +1,12 @@
 """The supervising office's overview of a region for one year (notebooks/overview.ipynb).
 
 A region folder holds region.yaml naming its members (agency folders and sub-regions, by path relative
-to it). This module reads every body of the region, runs each body's checks as its own build would,
-and computes the figures the office compares: requests, 公开率, 纠错率, proactive disclosure and reply
-timeliness (timeliness.py), for the year and the years before. It returns HTML fragments and charts for
-the notebook. A member that cannot be read is shown as missing, never counted as 0; a rate whose
-denominator is 0 is blank. Figures come from the counting rules of figures.py, never from published
-reports.
+to it; read by region.member_tree, as for the 汇总 report). This module reads every body of the region,
+runs each body's checks as its own build would, and computes the figures the office compares: requests,
+公开率, 纠错率, proactive disclosure and reply timeliness (timeliness.py), for the year and the years
+before. It returns HTML fragments and charts for the notebook. A member that cannot be read is shown as
+missing, never counted as 0; a rate whose denominator is 0 is blank. Figures come from the counting
+rules of figures.py, never from published reports.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import overview_cache, timeliness
+from . import overview_cache, region, timeliness
 from .figures import TOTAL, Figures, appeal_figures, proactive_figures, request_figures
 from .formats import FORMAT_IDS, get_format
-from .ledgers import LEDGERS, _read_yaml, _TextYamlLoader, load_agency_data
+from .ledgers import LEDGERS, load_agency_data
 from .narrative import format_number
 from .problems import InputError, Problem
 from .report import Fragment, Report, covered_years
@@ -54,8 +54,9 @@ class Member:
     """A body of the region, as region.yaml names it."""
 
     path: Path
-    label: str  # the path as written in region.yaml
+    label: str  # where it is, relative to the region folder
     parent: str  # 简称 of the (sub-)region that lists it
+    missing: str = ""  # why it cannot be read at all (region.member_tree), "" when it can
 
 
 @dataclass(frozen=True)
@@ -68,48 +69,26 @@ class Region:
 
 
 def read_region(folder: str | Path) -> Region:
-    """The region and every body in it, sub-regions expanded in the order listed."""
+    """The region and every body in it, sub-regions expanded in the order listed (region.member_tree)."""
     folder = Path(folder)
-    problems: list[Problem] = []
-    data = _region_yaml(folder, problems, "region.yaml")
-    if data is None:
-        raise InputError(problems)
+    if not (folder / region.REGION_FILE).is_file():
+        raise InputError([Problem(f"{folder} 不是区域文件夹：其中没有 {region.REGION_FILE}", region.REGION_FILE)])
+    tree = region.member_tree(folder)
+    name = str(tree.data.get("名称") or "").strip()
+    short = str(tree.data.get("简称") or name).strip()
     members: list[Member] = []
-    seen: set[Path] = set()
-    _expand(folder, data, problems, members, seen, (folder.resolve(),))
-    name = str(data.get("名称") or "").strip()
-    short = str(data.get("简称") or name).strip()
-    return Region(folder, name, short, tuple(members), tuple(problems))
 
-
-def _region_yaml(folder: Path, problems: list[Problem], name: str) -> dict | None:
-    data = _read_yaml(folder / "region.yaml", problems, name, _TextYamlLoader, folder)
-    if data is not None and not isinstance(data.get("成员"), list):
-        problems.append(Problem("「成员」应为成员文件夹（相对于本文件夹的路径）的列表", name))
-        data["成员"] = []
-    return data
-
-
-def _expand(folder: Path, data: dict, problems: list[Problem], members: list[Member], seen: set[Path],
-            stack: tuple[Path, ...]) -> None:
-    short = str(data.get("简称") or data.get("名称") or folder.name).strip()
-    file = f"{folder.name}/region.yaml" if len(stack) > 1 else "region.yaml"
-    for item in data["成员"]:
-        label = str(item or "").strip()
-        path = (folder / label).resolve()
-        if path in stack:
-            problems.append(Problem(f"成员“{label}”是包含它的区域本身，形成循环，已忽略", file, warning=True))
-        elif path in seen:
-            problems.append(Problem(f"成员“{label}”重复列出（或已由下级区域列出），只统计一次", file,
-                                    warning=True))
-        elif (path / "region.yaml").is_file():
-            seen.add(path)
-            sub = _region_yaml(path, problems, f"{label}/region.yaml")
-            if sub is not None:
-                _expand(path, sub, problems, members, seen, (*stack, path))
+    def walk(member: region.Member, parent: str) -> None:
+        if member.region:
+            own = str(region._short_name(member.path) or member.label)
+            for child in member.children:
+                walk(child, own)
         else:
-            seen.add(path)
-            members.append(Member(path, label, short))
+            members.append(Member(member.path, member.label, parent, member.missing))
+
+    for member in tree.members:
+        walk(member, short or folder.name)
+    return Region(folder, name, short, tuple(members), tree.problems)
 
 
 @dataclass
@@ -186,8 +165,8 @@ def _percent(part: float, whole: float) -> float | None:
 def read_body(member: Member, year: int, years: Sequence[int]) -> Body:
     """Everything the overview shows of one member, its checks run as `ogi-report check` runs them."""
     body = Body(member, member.label, member.path.name, series={y: dict.fromkeys(METRICS) for y in years})
-    if not member.path.is_dir():
-        body.missing.append("文件夹不存在")
+    if member.missing:  # no folder, or neither agency.yaml nor region.yaml in it
+        body.missing.append(member.missing)
         return body
     try:
         data = load_agency_data(member.path, year, strict=False)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def key(member: Member, year: int, years: tuple[int, ...]) -> str | None:
     """The entry's name, or None when the member has no folder (nothing to read, nothing to keep)."""
-    if not member.path.is_dir():
+    if member.missing or not member.path.is_dir():
         return None
     # other years' report.yaml decide which years the ledgers are kept for, and the latest date allowed
     reports = sorted(p.parent.name for p in member.path.glob("*/report.yaml"))

@@ -139,3 +139,19 @@ def t1(requests: pd.DataFrame, year: int, file: str | None) -> list[Problem]:
             f"{remedy}",
             file, int(r.row), "答复日期", rule="T1", warning=True))
     return problems
+
+
+def t1_members(requests: pd.DataFrame, year: int) -> list[Problem]:
+    """T1 for a region (汇总): its requests are its members' together, whose rows each member's own check
+    names; the region's log says how many there are, once."""
+    timed = replies(requests, year)
+    late, unknown = int(timed["overdue"].sum()), int((~timed["covered"]).sum())
+    problems = []
+    if late:
+        problems.append(Problem(f"各成员本年答复的申请中有 {late} 件超过答复期限；逐件的编号见各成员的检查"
+                                "（ogi-report check）和区域概览", rule="T1", warning=True))
+    if unknown:
+        problems.append(Problem(f"各成员本年答复的申请中有 {unknown} 件的日期超出节假日日历的范围，"
+                                "未检查是否超过答复期限", rule="T1", warning=True))
+    return problems
+
