@@ -146,3 +146,36 @@ def test_a_folder_without_region_yaml_is_said_in_chinese(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "不是区域文件夹：其中没有 region.yaml" in err
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.slow
+def test_the_example_region_as_the_office_runs_it(tmp_path):
+    """`nox -s overview -- data/example-region 2025` runs this command."""
+    from ogi_report.cli import main
+    from ogi_report.ledgers import load_agency_data
+    from ogi_report.timeliness import replies
+
+    region = ROOT / "data" / "example-region"
+    assert main(["overview", str(region), "--year", "2025", "--out", str(tmp_path)]) == 0
+    page = tmp_path / "example-region" / "overview" / "2025" / "overview.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    matrix = soup.find("table", class_="ogi-matrix")
+    assert len(matrix.tbody.find_all("tr")) == 12  # every body, the sub-region's included
+    # every late reply of a member is named by its 编号 in the page
+    late = replies(load_agency_data(region / "bodies" / "nanhu", 2025).ledgers["requests"], 2025)
+    ids = list(late.loc[late["overdue"], "id"])
+    assert ids and all(f"编号“{i}”" in soup.get_text() for i in ids)
+    missing = soup.find_all("section")[0].get_text()
+    assert "青石镇" in missing and "缺少文字稿" in missing  # the body without its 2025 prose
+    links = {a["href"] for a in soup.find_all("a")}
+    assert "../../../nanhu/2025/report.html" in links
+
+
+@pytest.mark.slow
+def test_the_notebook_runs_as_stored_from_the_notebooks_folder(tmp_path):
+    """As the office opens it in JupyterLab: no parameters injected, the example region by default."""
+    from ogi_report.build import execute  # papermill
+
+    nb = execute(ROOT / "notebooks" / "overview.ipynb", ROOT / "notebooks", {})
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "示例县人民政府（虚构）2025年度政府信息公开工作概览" in html
