@@ -15,12 +15,17 @@ Public API:
   `figures` is the sum over its bodies and whose ledgers are theirs concatenated (for charts and the
   previous year's figures of I5/I6). A member that cannot be counted (no folder, no ledgers, no
   report.yaml for the year) is a warning naming it, and a row of the appendix: never a silent 0.
+  Bodies are loaded on every core when there are many, and each one's result is cached (`cache_dir`)
+  under the hash of its inputs and of the code, so that an unchanged body is not read again.
 - `member_table(data)`: the appendix listing each member and its main figures.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,8 +227,55 @@ def load_body(path: Path, label: str, year: int) -> BodyResult:
     return BodyResult(label, name, figures, ledgers=data.ledgers, ledger_files=files)
 
 
+CACHE_ENV = "OGI_REPORT_CACHE"  # folder of the bodies' cached results; "off" turns the cache off
+
+
+def cache_dir() -> Path | None:
+    """Where a body's loaded ledgers and figures are kept between runs: $OGI_REPORT_CACHE, else
+    $XDG_CACHE_HOME/ogi-report (~/.cache/ogi-report); None when the variable says "off"."""
+    chosen = os.environ.get(CACHE_ENV, "")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ogi-report"
+
+
+def _cache_key(path: Path, label: str, year: int) -> str:
+    """Every byte the result depends on: the body's inputs (build.data_inputs), the year, the label its
+    problems are named by, and the package's code. A changed ledger is a different key, never stale."""
+    from .build import code_hash, inputs_hash
+
+    text = "\0".join([code_hash(), inputs_hash(path, year), str(year), label])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_load_body(path: Path, label: str, year: int) -> BodyResult:
+    """load_body, kept in the cache: reading a region's ledgers is most of a 汇总's time, and a body's
+    ledgers rarely change between two builds of the region (or between the kernel and the build)."""
+    folder = cache_dir()
+    if folder is None:
+        return load_body(path, label, year)
+    file = folder / "bodies" / f"{_cache_key(path, label, year)}.pickle"
+    try:
+        with file.open("rb") as f:
+            found = pickle.load(f)  # the user's own cache folder, written below
+        if isinstance(found, BodyResult):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # not cached yet, or written by another version: load it
+    result = load_body(path, label, year)
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        with tmp.open("wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    return result
+
+
 def _load_body_args(args: tuple[Path, str, int]) -> BodyResult:
-    return load_body(*args)
+    return cached_load_body(*args)
 
 
 def load_bodies(bodies: list[Member], year: int, workers: int | None = None) -> list[BodyResult]:
@@ -231,7 +283,7 @@ def load_bodies(bodies: list[Member], year: int, workers: int | None = None) -> 
     jobs = [(b.path, b.label, year) for b in bodies]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < _PARALLEL_FROM or workers == 1:
-        return [load_body(*job) for job in jobs]
+        return [cached_load_body(*job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_load_body_args, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
