@@ -179,3 +179,14 @@ def test_the_notebook_runs_as_stored_from_the_notebooks_folder(tmp_path):
     nb = execute(ROOT / "notebooks" / "overview.ipynb", ROOT / "notebooks", {})
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "示例县人民政府（虚构）2025年度政府信息公开工作概览" in html
+
+
+def test_a_member_whose_ledgers_have_errors_is_marked_and_left_out_of_the_totals(region):
+    rows = (region.parent / "jia" / "requests.csv").read_text(encoding="utf-8").splitlines()
+    rows.append("J-9,2024-13-45,自然人,,")
+    (region.parent / "jia" / "requests.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ov = overview.load(region, YEAR)
+    jia = ov.bodies[0]
+    assert jia.partial and jia.rule_state("台账") == ("错误 1", "error")
+    assert jia.series[YEAR]["收到申请"] == 4  # the valid rows, shown marked
+    assert ov.totals().set_index("年度").loc[YEAR, "收到申请"] == 0 and "甲街道&lt;/b&gt;＊" in ov.rankings().markup

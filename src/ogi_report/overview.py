@@ -123,6 +123,14 @@ class Body:
     def errors(self) -> int:
         return sum(not p.warning for p in self.problems)
 
+    @property
+    def partial(self) -> bool:
+        """Its ledgers have errors: its figures count only the valid rows (as a preview does)."""
+        return any(not p.warning and _rule_of(p) == "台账" for p in self.problems)
+
+    def label(self) -> str:
+        return f"{self.name}＊" if self.partial else self.name
+
 
 def _rule_of(problem: Problem) -> str:
     if problem.rule:
@@ -242,11 +250,12 @@ class Overview:
                             columns=["成员", *METRICS])
 
     def totals(self) -> pd.DataFrame:
-        """The region's figures by year: counts summed over the members that have them, rates from the
-        sums; with how many members each year's sum covers."""
+        """The region's counts by year, summed over the members whose ledgers cover the year and have no
+        error; with how many members each year's sum covers."""
         rows = []
         for y in self.years:
-            known = [b.series[y] for b in self.bodies if b.series.get(y, {}).get("收到申请") is not None]
+            known = [b.series[y] for b in self.bodies
+                     if not b.partial and b.series.get(y, {}).get("收到申请") is not None]
             total = {m: sum(s[m] for s in known) for m, (_, kind) in METRICS.items() if kind == "count"}
             rows.append({"年度": y, "成员数": len(known), **total})
         return pd.DataFrame(rows)
@@ -288,7 +297,7 @@ class Overview:
         rows = [[_cell(b.name, self.link(b)), _cell(b.member.parent), _cell("；".join(b.missing)),
                  _cell("、".join(f"{s}.csv" for s in b.absent_ledgers) or "—")]
                 for b in self.bodies if b.missing or b.absent_ledgers]
-        note = ("没有台账的成员不计入汇总数字（不是按 0 计）；缺少个别台账的，相应数字按 0 计。" if rows
+        note = ("没有台账的成员不计入合计（不是按 0 计）；缺少个别台账的，相应数字按 0 计。" if rows
                 else "全部成员的台账和文字稿齐全。")
         return _section("一、材料缺失的成员", note, ["成员", "所属", "缺少", "不存在的台账（按 0 计）"], rows)
 
@@ -314,10 +323,11 @@ class Overview:
         rows = []
         for i in order.index:
             body = self.bodies[i]
-            rows.append([_cell(body.name, self.link(body)),
+            rows.append([_cell(body.label(), self.link(body)),
                          *(_number(frame.at[i, m]) for m in METRICS)])
         note = ("按收到申请数从多到少排列。公开率 =（予以公开 + 部分公开）÷ 办结；纠错率 = 纠正 ÷ 已审结；"
-                "按期答复率和答复用时按国家法定节假日和调休计算工作日（规则 T1）；分母为 0 或台账未覆盖的年度留空。")
+                "按期答复率和答复用时按国家法定节假日和调休计算工作日（规则 T1）；分母为 0 或台账未覆盖的年度留空。"
+                "带＊的成员台账有错误，数字只统计了没有错误的行，不计入合计。")
         return _section(f"三、{self.year}年各成员主要数字", note, head, rows)
 
     def distributions(self) -> Fragment:
@@ -373,13 +383,15 @@ class Overview:
         rows = []
         for metric in ("收到申请", "主动公开"):
             for b in self.bodies:
-                rows.append([_cell(f"{b.name}：{metric}", self.link(b)),
+                rows.append([_cell(f"{b.label()}：{metric}", self.link(b)),
                              *(_number(b.series[y][metric]) for y in self.years)])
         totals = self.totals()
         note = "全区域合计：" + "；".join(
             f"{y}年收到申请 {format_number(r['收到申请'])} 件、主动公开 {format_number(r['主动公开'])} 条"
             f"（{r['成员数']} 个成员）" for y, (_, r) in zip(self.years, totals.iterrows(), strict=True))
-        return _section("四、逐年变化", note + "。空白表示该年度台账尚未开始记录。", head, rows)
+        return _section("四、逐年变化", note + "。合计只含台账没有错误的成员，按台账计算，"
+                        "包括尚未开始本年度报告的成员，因此可能与汇总报告不同。空白表示该年度台账尚未开始记录。",
+                        head, rows)
 
     def outlier_list(self) -> Fragment:
         items = "".join(
