@@ -52,7 +52,7 @@ def test_an_unknown_agency_is_said_in_chinese(noxfile):
 
 def test_without_arguments_every_params_file_is_built(noxfile):
     args = noxfile.report_args([], ROOT)
-    assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 9
+    assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 14  # naizishan 1, example 7, example-region 5
 
 
 def test_overview_takes_a_region_folder_or_its_name_under_data(noxfile, tmp_path):

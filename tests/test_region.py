@@ -4,6 +4,7 @@ and the 汇总 report of the fictional example region built end to end through p
 from __future__ import annotations
 
 import filecmp
+import functools
 import importlib.util
 import shutil
 from collections import defaultdict
@@ -25,11 +26,16 @@ BODIES = sorted(p for p in (EXAMPLE / "bodies").iterdir() if p.is_dir())
 SUB_BODIES = ("dongshan", "qingshi", "taohua", "baiyun")  # the sub-region 东部片区 (dongbu)
 
 
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def own_cache(tmp_path, monkeypatch):
-    """Each test with an empty cache of its own, so that none reads another's (or the user's) results."""
-    monkeypatch.setenv("OGI_REPORT_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+def own_cache(module_cache, monkeypatch):
+    """This module's cache, not the user's: copies of the example hit it too (same bytes, same labels)."""
+    monkeypatch.setenv("OGI_REPORT_CACHE", str(module_cache))
+    return module_cache
 
 
 def _copy(tmp_path):
@@ -37,6 +43,7 @@ def _copy(tmp_path):
     return tmp_path / "region"
 
 
+@functools.cache
 def _body_figures(folder, year):
     data = load_agency_data(folder, year, strict=False)  # a body without prose still has figures
     return compute(data.ledgers, data.year_facts.facts, year)
@@ -67,13 +74,20 @@ def test_a_sub_region_is_the_sum_of_its_own_bodies():
     assert row.figures["proactive.total"] == sub.figures["proactive.total"]
 
 
-def test_every_table_cell_is_the_sum_of_the_members_figures_csv_cells():
-    region = Report(load_region_data(EXAMPLE, 2025)).figure_records()
+@functools.cache
+def _summed_members_cells(year):
+    """Every figures.csv cell summed over the bodies' own reports."""
     summed = defaultdict(float)
     for body in BODIES:
-        records = Report(load_agency_data(body, 2025, strict=False)).figure_records()
+        records = Report(load_agency_data(body, year, strict=False)).figure_records()
         for t, r, c, v in records.itertuples(index=False):
             summed[(t, r, c)] += float(v)
+    return dict(summed)
+
+
+def test_every_table_cell_is_the_sum_of_the_members_figures_csv_cells():
+    region = Report(load_region_data(EXAMPLE, 2025)).figure_records()
+    summed = _summed_members_cells(2025)
     cells = {(t, r, c): float(v) for t, r, c, v in region.itertuples(index=False)}
     assert cells.keys() == summed.keys()
     for cell, value in cells.items():
@@ -81,12 +95,13 @@ def test_every_table_cell_is_the_sum_of_the_members_figures_csv_cells():
 
 
 def test_carry_over_holds_for_the_sum_across_years():
-    for year in (2022, 2023, 2024, 2025):
-        now, before = load_region_data(EXAMPLE, year), load_region_data(EXAMPLE, year - 1)
-        if year - 1 == 2021:
-            continue  # 县数据局 started in 2022: its 2021 is not in the 2021 sum
-        assert now.figures["requests.carried_in.总计"] == before.figures["requests.carried_out.总计"]
-        assert not [p for p in Report(now).problems if p.rule == "I5"]
+    # from 2022: 县数据局 started in 2022, so its 2021 is not in the 2021 sum
+    regions = {year: load_region_data(EXAMPLE, year) for year in (2022, 2023, 2024, 2025)}
+    for year in (2023, 2024, 2025):
+        now, before = regions[year].figures, regions[year - 1].figures
+        assert now["requests.carried_in.总计"] == before["requests.carried_out.总计"], year
+    assert regions[2025].figures["requests.carried_in.总计"] > 0
+    assert not [p for p in Report(regions[2025]).problems if p.rule == "I5"]
 
 
 def test_a_member_without_the_years_report_yaml_is_named_missing_and_not_counted():
@@ -175,9 +190,11 @@ def test_loading_on_several_processes_gives_the_same_figures():
     assert region.sum_figures([b.figures for b in several]) == one.figures
 
 
-def test_an_unchanged_body_is_read_from_the_cache_and_a_changed_one_again(tmp_path, monkeypatch, own_cache):
+def test_an_unchanged_body_is_read_from_the_cache_and_a_changed_one_again(tmp_path, monkeypatch):
     from ogi_report import region
 
+    own_cache = tmp_path / "cache"
+    monkeypatch.setenv("OGI_REPORT_CACHE", str(own_cache))
     folder = _copy(tmp_path)
     first = load_region_data(folder, 2025, workers=1)
     assert len(list((own_cache / "bodies").glob("*.pickle"))) == 12
@@ -242,10 +259,7 @@ def test_region_report_built_end_to_end(tmp_path):
     dest = result.output
     assert {"figures.csv", "report.html", "report.pdf", "report.docx"} <= {p.name for p in dest.iterdir()}
     frame = pd.read_csv(dest / "figures.csv", dtype={"value": str}, encoding="utf-8-sig")
-    summed = defaultdict(float)
-    for body in BODIES:
-        for t, r, c, v in Report(load_agency_data(body, 2025, strict=False)).figure_records().itertuples(index=False):
-            summed[(t, r, c)] += float(v)
+    summed = _summed_members_cells(2025)
     built = {(t, r, c): float(v) for t, r, c, v in frame.itertuples(index=False)}
     assert built == pytest.approx(dict(summed))
     html = (dest / "report.html").read_text(encoding="utf-8")
