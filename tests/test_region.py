@@ -267,3 +267,15 @@ def test_region_report_built_end_to_end(tmp_path):
     assert "附：2025年汇总范围及各成员主要数据" in html and "东部片区（片区，4 个机构）" in html
     # unchanged inputs are not rebuilt; a member's ledger changed is
     assert build(EXAMPLE, 2025, out, ROOT / "notebooks" / "annual_report.ipynb").skipped
+
+
+def test_check_and_names_work_on_a_region(tmp_path, capsys):
+    from ogi_report.cli import main
+
+    assert main(["check", str(EXAMPLE), "--year", "2021", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "警告：region.yaml：成员 bodies/shuju 未计入汇总" in out
+    assert "示例县人民政府（虚构） 2021年：0 个错误，1 个警告" in out
+    assert main(["names", str(EXAMPLE), "--year", "2021"]) == 0
+    total = load_region_data(EXAMPLE, 2021).figures["requests.received.总计"]
+    assert f"{{{{ 本年新收申请数 }}}}\t{total}\t件" in capsys.readouterr().out
