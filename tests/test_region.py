@@ -275,7 +275,9 @@ def test_check_and_names_work_on_a_region(tmp_path, capsys):
     assert main(["check", str(EXAMPLE), "--year", "2021", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "警告：region.yaml：成员 bodies/shuju 未计入汇总" in out
-    assert "示例县人民政府（虚构） 2021年：0 个错误，1 个警告" in out
+    # and T1 (overview branch): the members' late replies, counted once for the region
+    assert "警告：[T1]：各成员本年答复的申请中有 11 件超过答复期限" in out
+    assert "示例县人民政府（虚构） 2021年：0 个错误，2 个警告" in out
     assert main(["names", str(EXAMPLE), "--year", "2021"]) == 0
     total = load_region_data(EXAMPLE, 2021).figures["requests.received.总计"]
     assert f"{{{{ 本年新收申请数 }}}}\t{total}\t件" in capsys.readouterr().out
