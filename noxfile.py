@@ -1,5 +1,6 @@
 """Sessions: `report` builds the reports named in params/, `tests` runs pytest, `lint` runs ruff,
-`lab` opens the notebooks in JupyterLab with the project's kernel."""
+`overview` exports a region's overview page, `lab` opens the notebooks in JupyterLab with the project's
+kernel."""
 
 from __future__ import annotations
 
@@ -67,6 +68,33 @@ def lint(session: nox.Session) -> None:
     """ruff on the package, the tests and this file."""
     session.install("ruff")
     session.run("ruff", "check", "src", "tests", "scripts", "bench", "noxfile.py")
+
+
+@nox.session(default=False)
+def overview(session: nox.Session) -> None:
+    """The office's overview page of a region: `nox -s overview -- <region folder> <year>`."""
+    try:
+        args = overview_args(session.posargs)
+    except ValueError as exc:
+        session.error(str(exc))
+    session.install(".")
+    session.run("ogi-report", "overview", *args)
+
+
+def overview_args(posargs: list[str], root: Path = Path(".")) -> list[str]:
+    """The `ogi-report overview` arguments for `nox -s overview -- <region> <year>`; ValueError in Chinese.
+
+    The region is a folder with region.yaml, given as a path or by its name under data/."""
+    usage = "用法：nox -s overview -- data/<区域文件夹> 2025"
+    if len(posargs) != 2:
+        raise ValueError(f"需要区域文件夹和年度两个参数；{usage}")
+    region, year = posargs
+    if not year.isdigit():
+        raise ValueError(f"年度“{year}”不是整数年份；{usage}")
+    for candidate in (Path(region), Path("data") / region):
+        if (root / candidate / "region.yaml").is_file():
+            return [candidate.as_posix(), "--year", year]
+    raise ValueError(f"找不到区域文件夹 {region}（应包含 region.yaml）；{usage}")
 
 
 @nox.session(default=False)

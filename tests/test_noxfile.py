@@ -52,7 +52,7 @@ def test_an_unknown_agency_is_said_in_chinese(noxfile):
 
 def test_without_arguments_every_params_file_is_built(noxfile):
     args = noxfile.report_args([], ROOT)
-    assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 9
+    assert args[0] == "--params" and "params/naizishan/2017.yaml" in args and len(args) == 14  # naizishan 1, example 7, example-region 5
 
 
 class _Session:
@@ -77,3 +77,16 @@ def test_audit_session_runs_the_summary_notebook_on_the_folder(noxfile):
     assert session.ran == [("python", "-m", "ogi_report.audit.notebook", "reports/2024", "--year", "2024")]
     with pytest.raises(SystemExit, match="请指定"):
         noxfile.audit(_Session([]))
+
+
+def test_overview_takes_a_region_folder_or_its_name_under_data(noxfile, tmp_path):
+    (tmp_path / "data" / "some-region").mkdir(parents=True)
+    (tmp_path / "data" / "some-region" / "region.yaml").write_text("名称: 某区\n成员: []\n", encoding="utf-8")
+    assert noxfile.overview_args(["data/some-region", "2025"], tmp_path) == ["data/some-region", "--year", "2025"]
+    assert noxfile.overview_args(["some-region", "2025"], tmp_path) == ["data/some-region", "--year", "2025"]
+    with pytest.raises(ValueError, match=r"找不到区域文件夹 data/example（应包含 region\.yaml）"):
+        noxfile.overview_args(["data/example", "2025"], ROOT)
+    with pytest.raises(ValueError, match="年度“今年”不是整数年份"):
+        noxfile.overview_args(["some-region", "今年"], tmp_path)
+    with pytest.raises(ValueError, match="需要区域文件夹和年度两个参数"):
+        noxfile.overview_args(["some-region"], tmp_path)

@@ -73,6 +73,10 @@ def data_inputs(data_dir: Path, year: int) -> list[Path]:
     keeps the no-change check free of the pandas import that the ledger definitions need. The suffix is
     matched as the ledgers are found: ignoring case and spaces (`Requests.CSV`, `fees. csv`).
     """
+    if (data_dir / "region.yaml").is_file():  # a region: its members' inputs too (region.py)
+        from .region import region_inputs
+
+        return region_inputs(data_dir, year)
     ledgers = [p for p in (data_dir.iterdir() if data_dir.is_dir() else ())
                if "".join(p.suffix.split()).lower() in (".csv", ".xlsx")]
     files = [data_dir / "agency.yaml", *ledgers]
@@ -86,7 +90,8 @@ def hash_files(paths: Iterable[Path], root: Path) -> str:
     """SHA-256 over each file's path (relative to `root`, so machine-independent) and content."""
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        # relpath, not relative_to: a region's members are beside it (../某某街道), not under it
+        digest.update(Path(os.path.relpath(path, root)).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -4,7 +4,8 @@ O1 and I1–I4 hold by construction when the counting rules are right; they are 
 a report is a legal publication and a bug must not reach it. I5 and I6 compare with the previous
 year computed from the same running ledgers; I7 compares numbers written in the prose with the
 figures; C1 compares the publication date with the deadline; F1 (ours, not the spec's) makes sure the
-chosen format prints every ledger fact of the year. Checks only read a Report.
+chosen format prints every ledger fact of the year; T1 (issue 10) warns of replies after the legal
+deadline (timeliness.py). Checks only read a Report.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import statements
+from . import statements, timeliness
 from .figures import TOTAL, Figures, document_figures, in_year, outcome_groups, request_figures
 from .formats import Format, default_format_id, get_format, national_outcomes, vocabulary
 from .narrative import format_number
 from .problems import Problem
+from .region import RegionData
 
 if TYPE_CHECKING:
     from .report import Report
@@ -241,6 +243,11 @@ def run(report: Report) -> list[Problem]:
     """Every figure rule that applies to the report's format."""
     fmt, f = report.format, report.figures
     problems = i4(f) + c1(report) + coverage(report)
+    requests = report.data.ledgers["requests"]
+    if isinstance(report.data, RegionData):  # its members' rows together: counted once, named by each member
+        problems += timeliness.t1_members(requests, report.year)
+    else:
+        problems += timeliness.t1(requests, report.year, report.data.sources["requests"])
     if fmt.requests is not None:
         ledgers, year = report.data.ledgers, report.year - 1
         previous = request_figures(ledgers["requests"], year) | document_figures(ledgers["documents"], year)

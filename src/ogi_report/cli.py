@@ -1,4 +1,4 @@
-"""`ogi-report build|check|names|init`: the command line for analysts, nox and other offices' tooling.
+"""`ogi-report build|check|names|init|overview`: the command line for analysts, nox and other offices' tooling.
 
 Messages are in Chinese; exit status 0 means success, 1 means the input or the build has an error.
 """
@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, required=True, help="输出文件夹")
     a.add_argument("--year", type=year, default=None, help="报告年度（报告中读不出年度时使用）")
     a.add_argument("--jobs", type=int, default=None, help="并行数（默认：全部 CPU 核）")
+
+    o = sub.add_parser("overview", help="区域概览：全部成员的检查结果、主要数字和逐年变化（单个离线网页）")
+    o.add_argument("region_dir", type=Path, help="区域文件夹（含 region.yaml）")
+    o.add_argument("--year", type=year, required=True, help="年度")
+    o.add_argument("--out", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs）")
+    o.add_argument("--jobs", type=int, default=None, help="同时读取成员台账的进程数（默认：全部 CPU 核）")
     return parser
 
 
@@ -157,13 +163,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_names(args: argparse.Namespace) -> int:
     """Works while the prose still has errors: that is when the analyst needs the names."""
-    from .ledgers import load_agency_data
     from .narrative import format_number
-    from .report import Report
+    from .report import Report, load_data
 
     try:
         _check_years([args.year])
-        report = Report(load_agency_data(args.data_dir, args.year))
+        report = Report(load_data(args.data_dir, args.year))
     except InputError as exc:
         print(exc.text(building=False), file=sys.stderr)
         return 1
@@ -219,12 +224,29 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_overview(args: argparse.Namespace) -> int:
+    from .overview_build import build_overview
+
+    try:
+        _check_years([args.year])
+        page = build_overview(args.region_dir, args.year, args.out, jobs=args.jobs or os.cpu_count() or 1)
+    except InputError as exc:
+        print(exc.text(building=False), file=sys.stderr)
+        return 1
+    except (BuildError, OSError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"已生成 {page}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stop_on_sigterm()
     try:
-        status = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init,
-                  "audit": cmd_audit}[args.command](args)
+        commands = {"build": cmd_build, "check": cmd_check, "names": cmd_names, "init": cmd_init,
+                    "audit": cmd_audit, "overview": cmd_overview}
+        status = commands[args.command](args)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left early (`ogi-report names … | head`): nothing is wrong, and nothing more to say.

@@ -56,7 +56,7 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 class Column:
     header: str  # the Chinese column name, exactly as in the contract
     name: str  # the DataFrame column it becomes
-    kind: str  # key | text | date | enum | channels | count | amount
+    kind: str  # key | text | date | enum | channels | count | days | amount
     vocab: str | None = None
     required: bool = True  # the column must be present
     may_be_empty: bool = False
@@ -117,6 +117,10 @@ LEDGERS: dict[str, LedgerSpec] = {
             Column("办理结果", "outcome", "enum", "办理结果", may_be_empty=True),
             Column("答复日期", "replied", "date", may_be_empty=True),
             Column("信息处理费（元）", "fee", "amount", required=False, may_be_empty=True, default="0"),
+            # Optional, for the reply deadline (T1, timeliness.py; docs/数据约定补充.md).
+            Column("延期", "extended", "enum", "是否", required=False, may_be_empty=True),
+            Column("补正收到日期", "corrected", "date", required=False, may_be_empty=True),
+            Column("征求意见天数", "consulted", "days", required=False, may_be_empty=True, default="0"),
         )),
         LedgerSpec("appeals", "行政复议、行政诉讼台账", (
             Column("编号", "id", "key"),
@@ -619,14 +623,15 @@ def _validate_column(
                  lambda pos: f"日期“{value(pos)}”不在合理范围内（应在{span}之间），请核对")
         parsed = parsed.mask(implausible.fillna(False))
         typed[col.name] = pd.DatetimeIndex(parsed).take(codes) if len(codes) else pd.DatetimeIndex([])
-    elif col.kind in ("count", "amount"):
+    elif col.kind in ("count", "days", "amount"):
+        whole = col.kind in ("count", "days")  # days: a whole number that may be 0 (征求意见天数)
         text = uniques.str.translate(_FULL_WIDTH)
         # "120,50" is not 12050: commas are accepted only as thousands separators
         grouped = text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
         clean = text.where(~grouped, text.str.replace(",", "", regex=False))
-        pattern = r"^\d+$" if col.kind == "count" else r"^\d+(?:\.\d+)?$"
+        pattern = r"^\d+$" if whole else r"^\d+(?:\.\d+)?$"
         well_formed = clean.str.fullmatch(pattern).fillna(False).astype(bool)
-        if col.kind == "count":  # checked on the digits first: 20 of them would overflow int64 to a negative
+        if whole:  # checked on the digits first: 20 of them would overflow int64 to a negative
             digits = clean.where(well_formed, "").str.lstrip("0").str.len()
             too_big = well_formed & (digits > 18)
             too_big |= pd.to_numeric(clean.where(well_formed & ~too_big), errors="coerce") > _MAX_COUNT
@@ -634,9 +639,10 @@ def _validate_column(
                      lambda pos: f"“{value(pos)}”超过上限 {_MAX_COUNT}，请核对")
             well_formed &= ~too_big
         number = pd.to_numeric(clean.where(well_formed), errors="coerce")
-        if col.kind == "count":
-            bad = ~empty_u & ~too_big & (~well_formed | (number <= 0))
-            out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是正整数")
+        if whole:
+            bad = ~empty_u & ~too_big & (~well_formed | (number <= 0 if col.kind == "count" else False))
+            kind = "正整数" if col.kind == "count" else "非负整数（工作日数）"
+            out.rows(per_row(bad), col.header, lambda pos: f"“{value(pos)}”不是{kind}")
             typed[col.name] = number.fillna(0).astype("int64").to_numpy()[codes]
         else:
             out.rows(per_row(~empty_u & ~well_formed), col.header,
@@ -702,6 +708,8 @@ def _cross_checks(stem: str, t: pd.DataFrame, out: _Collector) -> None:
         out.rows(~has_outcome & has_reply, "办理结果",
                  lambda pos: "已填写答复日期，但办理结果为空（两者应同时填写或同时为空）")
         out.rows(t["replied"] < t["received"], "答复日期", lambda pos: "答复日期早于收到日期")
+        out.rows(t["corrected"] < t["received"], "补正收到日期", lambda pos: "补正收到日期早于收到日期")
+        out.rows(t["corrected"] > t["replied"], "补正收到日期", lambda pos: "补正收到日期晚于答复日期")
         is_customary = t["outcome"].isin(vocabulary()["惯例办理结果"].values).to_numpy()
         reply_year = t["replied"].dt.year.to_numpy()
         out.rows(has_outcome & is_customary & (reply_year >= 2019), "办理结果",
@@ -920,18 +928,30 @@ _AGENCY_KEYS = {"名称": "name", "简称": "short_name", "地址": "address", "
                 "电话": "phone", "电子邮箱": "email"}
 
 
-def load_agency(data_dir: Path, problems: list[Problem]) -> Agency | None:
-    data = _read_yaml(data_dir / "agency.yaml", problems, "agency.yaml", _TextYamlLoader, data_dir)
-    if data is None:
-        return None
+def load_agency(data_dir: Path, problems: list[Problem], file: str = "agency.yaml",
+                extra_keys: tuple[str, ...] = ()) -> Agency | None:
+    """agency.yaml; a region reads its region.yaml with it too (`extra_keys`: its 成员)."""
+    data = read_agency_yaml(data_dir, problems, file)
+    return None if data is None else agency_from(data, data_dir, problems, file, extra_keys)
+
+
+def read_agency_yaml(data_dir: Path, problems: list[Problem], file: str = "agency.yaml") -> dict | None:
+    """agency.yaml or region.yaml as read: every value text (no dates or numbers guessed)."""
+    return _read_yaml(data_dir / file, problems, file, _TextYamlLoader, data_dir)
+
+
+def agency_from(data: dict, data_dir: Path, problems: list[Problem], file: str = "agency.yaml",
+                extra_keys: tuple[str, ...] = ()) -> Agency:
+    """The 名称, 简称 and contact details of agency.yaml (or region.yaml), each problem named by key."""
+    data = dict(data)
     not_text = [key for key in _AGENCY_KEYS if data.get(key) is not None and not isinstance(data[key], str)]
     for key in not_text:  # a list or a mapping
-        problems.append(Problem(f"「{key}」应为一段文字", "agency.yaml"))
+        problems.append(Problem(f"「{key}」应为一段文字", file))
         data[key] = None
     for key in ("名称", "简称"):
         if key not in not_text and not str(data.get(key) or "").strip():
-            problems.append(Problem(f"缺少必填项「{key}」", "agency.yaml"))
-    problems.extend(_unknown_keys(data, list(_AGENCY_KEYS), "agency.yaml"))
+            problems.append(Problem(f"缺少必填项「{key}」", file))
+    problems.extend(_unknown_keys(data, [*_AGENCY_KEYS, *extra_keys], file))
     values = {field: str(data.get(key) or "").strip() for key, field in _AGENCY_KEYS.items()}
     return Agency(slug=data_dir.resolve().name, **values)
 

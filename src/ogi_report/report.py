@@ -24,6 +24,7 @@ from .formats import FORMAT_IDS, Format, get_format, short_name, strip_numbering
 from .ledgers import AgencyData, load_agency_data
 from .narrative import fill, format_number, to_html
 from .problems import InputError, Problem
+from .region import RegionData, is_region, load_region_data, member_table
 from .summary import MIMETYPE, RunSummary
 from .tables import TEMPLATES, Table, document_list, section_table
 
@@ -57,7 +58,9 @@ class Report:
         self.data = data
         self.year = data.year
         self.format: Format = get_format(data.year_facts.format_id)
-        self.figures: Figures = compute(data.ledgers, data.year_facts.facts, self.year)
+        # A region's figures are its bodies' summed, each computed from its own ledgers (region.py).
+        self.figures: Figures = (data.figures if isinstance(data, RegionData)
+                                 else compute(data.ledgers, data.year_facts.facts, self.year))
         self.names = prose_names(self.format, self.figures, self.year)
         self.problems: list[Problem] = [*data.warnings, *checks.run(self)]
         self.filled_prose: dict[str, str] = {}  # narrative stem → Markdown with figures filled in
@@ -84,7 +87,8 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"{self.data.agency.short_name}{self.year}年政府信息公开工作年度报告"
+        suffix = "（汇总）" if isinstance(self.data, RegionData) else ""
+        return f"{self.data.agency.short_name}{self.year}年政府信息公开工作年度报告{suffix}"
 
     @property
     def date_line(self) -> str:
@@ -138,9 +142,12 @@ class Report:
 
     def appendix_tables(self) -> list[Table]:
         """附录 the analyst asked for in report.yaml (e.g. the list of documents issued this year)."""
+        found = []
         if "本年制发规范性文件目录" in self.data.year_facts.appendices:
-            return [document_list(self.data.ledgers["documents"], self.year)]
-        return []
+            found.append(document_list(self.data.ledgers["documents"], self.year))
+        if isinstance(self.data, RegionData):  # always: which bodies the sum covers, and which it lacks
+            found.append(member_table(self.data, self.year))
+        return found
 
     def appendices(self) -> Fragment:
         return Fragment("\n".join(TEMPLATES.get_template("appendix.html.j2").render(table=table)
@@ -248,10 +255,17 @@ def _channels() -> list[str]:
     return list(vocabulary()["渠道"].values)
 
 
+def load_data(data_dir: str | Path, year: int, strict: bool = True) -> AgencyData:
+    """An agency's data, or a region's (a folder with region.yaml: its members' figures summed)."""
+    if is_region(data_dir):
+        return load_region_data(data_dir, year, strict)
+    return load_agency_data(data_dir, year, strict)
+
+
 def load_checked(data_dir: str | Path, year: int) -> AgencyData:
-    """The agency's data for `year`; InputError listing every problem of the ledgers, the YAML files and
-    the prose's figure names at once, so that the analyst fixes them in one round."""
-    data = load_agency_data(data_dir, year, strict=False)
+    """The agency's (or region's) data for `year`; InputError listing every problem of the ledgers, the
+    YAML files and the prose's figure names at once, so that the analyst fixes them in one round."""
+    data = load_data(data_dir, year, strict=False)
     if any(not p.warning for p in data.warnings):
         raise InputError(data.warnings + prose_name_problems(data))
     return data
@@ -279,7 +293,7 @@ def load_report(data_dir: str | Path, year: int, preview: bool = False) -> Repor
         if report.errors:
             raise InputError(report.problems)
         return report
-    data = load_agency_data(data_dir, year, strict=False)
+    data = load_data(data_dir, year, strict=False)
     if data.agency is None or data.year_facts is None or data.year_facts.format_id not in FORMAT_IDS:
         raise InputError(data.warnings)
     return Report(data)

@@ -25,6 +25,7 @@ _KIND_HELP = {
     "enum": "从下拉列表中选择",
     "channels": "从下拉列表中选择；多个渠道用顿号“、”分隔",
     "count": "整数",
+    "days": "非负整数（工作日数）；不填按 0",
     "amount": "金额（元），数字，可有两位小数",
 }
 _INLINE_LIMIT = 255  # Excel's limit for a list typed into the validation itself

@@ -46,6 +46,16 @@ class ReportHTMLExporter(HTMLExporter):
         self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS), enabled=True)
 
 
+class OverviewHTMLExporter(ReportHTMLExporter):
+    """The office's overview of a region (notebooks/overview.ipynb): the same lean page, wider."""
+
+    export_from_notebook = "区域概览（HTML）"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "ogi_overview"
+
+
 class ReportPDFExporter(ReportHTMLExporter):
     """The same HTML printed to A4 by WeasyPrint, with page numbers and embedded SC fonts."""
 
