@@ -137,3 +137,31 @@ def test_markdown_cells_exported_escaped_and_hidden_ones_dropped():
     page, _ = ReportHTMLExporter().from_notebook_node(nb)
     assert "说明" not in page
     assert "正文&lt;img" in page and "<img" not in page and "href=\"javascript" not in page
+
+
+DRAW = """
+import hashlib, sys
+{first}
+from ogi_report.cells import show_chart
+assert ("matplotlib" in sys.modules) == {imported}
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.bar(["1月", "2月"], [3, 5])
+ax.set_title("按月分布")
+print(hashlib.sha256(show_chart(fig).png).hexdigest())
+"""
+
+
+def test_a_chart_looks_the_same_whether_matplotlib_was_imported_first_or_not():
+    """In a kernel whose report charts came from the cache, matplotlib is first imported by the analyst's
+    cell; otherwise by the report. Both must give the same picture, in the report's style."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
+    env.pop("MATPLOTLIBRC", None)
+    digests = [subprocess.run([sys.executable, "-c", DRAW.format(first=first, imported=imported)], env=env,
+                              capture_output=True, text=True, check=True).stdout
+               for first, imported in (("", False), ("import matplotlib", True))]
+    assert digests[0] == digests[1] and len(digests[0].strip()) == 64
