@@ -88,6 +88,7 @@ def test_ledger_rows_of_the_year_with_chinese_names():
     frame = year_rows_2021()
     assert list(frame.columns) == ["编号", "收到日期", "申请人类型", "申请方式", "办理结果", "答复日期", "信息处理费（元）"]
     assert (frame["收到日期"].dt.year == 2021).all() and len(frame) > 0
+    assert list(frame["申请人类型"].cat.categories) == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
     with pytest.raises(ValueError, match="没有名为“request”的台账"):
         year_rows({}, "request", 2021)
 
@@ -127,6 +128,15 @@ def test_show_chart_is_deterministic_and_closes_the_figure():
     assert first.png == second.png and first.png.startswith(b"\x89PNG")
     assert first.title == "按月" and 'alt="按月"' in first.html()
     assert plt.get_fignums() == []  # not shown a second time by Jupyter's inline backend
+
+
+def test_analyst_charts_take_the_report_palette():
+    import matplotlib
+
+    from ogi_report.charts import _PALETTE
+
+    assert [c.lstrip("#") for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] == \
+        [c.lstrip("#") for c in _PALETTE]
 
 
 def test_markdown_cells_exported_escaped_and_hidden_ones_dropped():

@@ -46,8 +46,8 @@ YEAR_COLUMN = {
 def year_rows(ledgers: dict[str, pd.DataFrame], stem: str, year: int) -> pd.DataFrame:
     """The rows of one ledger dated in `year`, columns named as in the ledger's header (Chinese).
 
-    Channels come back as one text column ("政府网站、政务微信"); a blank cell is missing (NA), never 0
-    or an empty string.
+    Channels come back as one text column ("政府网站、政务微信"), enumerated columns as categoricals in the
+    vocabulary's order; a blank cell is missing (NA), never 0 or an empty string.
     """
     if stem not in LEDGERS:
         known = "、".join(f"{s}（{spec.title}）" for s, spec in LEDGERS.items())
@@ -63,7 +63,10 @@ def year_rows(ledgers: dict[str, pd.DataFrame], stem: str, year: int) -> pd.Data
                 "、".join(f.removeprefix(f"{col.name}.") for f in flags if row[f]) for _, row in frame[flags].iterrows()
             ]
             columns[col.header] = pd.Series(joined, dtype="string").replace("", pd.NA)
-        elif col.kind in ("enum", "key", "text"):
+        elif col.kind == "enum":  # categories in the official order, so that a groupby lists them so
+            values = frame[col.name]
+            columns[col.header] = values.cat.set_categories([c for c in values.cat.categories if c != ""])
+        elif col.kind in ("key", "text"):
             columns[col.header] = frame[col.name].astype("string").replace("", pd.NA)
         else:
             columns[col.header] = frame[col.name]
