@@ -175,3 +175,9 @@ def test_a_chart_looks_the_same_whether_matplotlib_was_imported_first_or_not():
                               capture_output=True, text=True, check=True).stdout
                for first, imported in (("", False), ("import matplotlib", True))]
     assert digests[0] == digests[1] and len(digests[0].strip()) == 64
+
+
+def test_the_notebook_documents_the_helpers_in_a_hidden_first_cell():
+    first = nbformat.read(DEFAULT_NOTEBOOK, as_version=4).cells[0]
+    assert first.cell_type == "markdown" and "hide" in first.metadata.get("tags", [])
+    assert all(name in first.source for name in ('report.ledger("requests")', "show_table(", "show_chart(fig)"))
