@@ -54,18 +54,14 @@ def _register_cjk_fonts() -> None:
         raise FontMissingError(f"未找到简体中文字体 {CJK_FAMILY}，图表无法显示中文。请先安装字体：{FONT_FIX}")
 
 
+STYLE = Path(__file__).with_name("matplotlibrc")  # font (CJK_FAMILY first), sizes, spines
+
+
 def setup() -> None:
     import matplotlib
 
     _register_cjk_fonts()
-    matplotlib.rcParams.update({
-        "font.family": [CJK_FAMILY, "DejaVu Sans"],
-        "axes.unicode_minus": False,
-        "figure.dpi": 100,
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+    matplotlib.rcParams.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
 
 
 @dataclass(frozen=True)

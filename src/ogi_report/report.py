@@ -153,6 +153,13 @@ class Report:
         return Fragment("\n".join(TEMPLATES.get_template("appendix.html.j2").render(table=table)
                                    for table in self.appendix_tables()))
 
+    def ledger(self, stem: str) -> pd.DataFrame:
+        """The year's rows of a ledger ("requests", "proactive", ...) with its Chinese column names, for the
+        analyst's own cells (see cells.py)."""
+        from .cells import year_rows
+
+        return year_rows(self.data.ledgers, stem, self.year)
+
     def charts(self) -> list[Chart]:
         return summary_charts(self)
 

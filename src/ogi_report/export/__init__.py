@@ -2,7 +2,8 @@
 
 Both are plug-ins registered under the `nbconvert.exporters` entry point, so
 `jupyter nbconvert --to ogi_report_pdf report.ipynb` works as well as the build. They show cell
-outputs only: code, prompts, Markdown notes and the parameters cells are removed.
+outputs and the analyst's own Markdown cells, in notebook order; code, prompts, text printed by code and
+the cells tagged `hide` or `parameters` (such as the notebook's instructions) are removed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, default
+
+from ..narrative import to_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVED_TAGS = {"parameters", "injected-parameters", "hide"}
@@ -35,11 +38,17 @@ class ReportHTMLExporter(HTMLExporter):
     def _extra_template_paths_default(self) -> list[str]:
         return [str(TEMPLATES)]  # so that the PDF template can extend 'ogi_report/index.html.j2'
 
-    # Only cell outputs reach the report: no code, no prompts, no analyst's Markdown notes.
+    # Cell outputs and Markdown cells reach the report: no code, no prompts. A Markdown note that should
+    # stay in the notebook only is tagged `hide`.
     exclude_input = Bool(True).tag(config=True)
     exclude_input_prompt = Bool(True).tag(config=True)
     exclude_output_prompt = Bool(True).tag(config=True)
-    exclude_markdown = Bool(True).tag(config=True)
+    exclude_markdown = Bool(False).tag(config=True)
+
+    def default_filters(self):  # type: ignore[override]
+        yield from super().default_filters()
+        # The prose's renderer: raw HTML escaped, javascript:/data:/file: links and images refused.
+        yield ("ogi_markdown", to_html)
 
     def __init__(self, **kw: Any):
         super().__init__(**kw)
