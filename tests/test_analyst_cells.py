@@ -86,7 +86,8 @@ def year_rows_2021() -> pd.DataFrame:
 
 def test_ledger_rows_of_the_year_with_chinese_names():
     frame = year_rows_2021()
-    assert list(frame.columns) == ["编号", "收到日期", "申请人类型", "申请方式", "办理结果", "答复日期", "信息处理费（元）"]
+    assert list(frame.columns) == ["编号", "收到日期", "申请人类型", "申请方式", "办理结果", "答复日期", "信息处理费（元）",
+                                  "延期", "补正收到日期", "征求意见天数"]
     assert (frame["收到日期"].dt.year == 2021).all() and len(frame) > 0
     assert list(frame["申请人类型"].cat.categories) == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
     with pytest.raises(ValueError, match="没有名为“request”的台账"):

@@ -11,10 +11,10 @@ GUIDE = ROOT / "docs" / "使用说明.md"
 
 
 def rule_ids() -> set[str]:
-    """Every rule id the package can report (`rule="I5"` in a Problem)."""
+    """Every rule id the package can report (`rule="I5"` in a Problem, `Balance("O1", ...)` in checks)."""
     found = set()
     for path in (ROOT / "src" / "ogi_report").rglob("*.py"):
-        found |= set(re.findall(r'rule="([A-Z]+\d+)"', path.read_text(encoding="utf-8")))
+        found |= set(re.findall(r'(?:rule=|Balance\()"([A-Z]+\d+)"', path.read_text(encoding="utf-8")))
     return found
 
 
