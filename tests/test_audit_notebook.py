@@ -44,6 +44,7 @@ def test_summary_of_a_folder(tmp_path, capsys):
     assert page.count("data:image/png;base64,") == 2  # the two charts, embedded: the page is offline
     assert "<i>hostile" not in page and "&lt;i&gt;hostile" in page
     assert "<script" not in page and "summary.audit_folder" not in page  # no code in the export
+    assert "查看一份报告" not in page and "本笔记本审核" not in page  # the instructions for JupyterLab stay there
     # The executed notebook keeps no absolute path of the office's machine.
     executed = (out / "audit.ipynb").read_text(encoding="utf-8")
     assert str(tmp_path) not in executed

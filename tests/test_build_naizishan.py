@@ -284,6 +284,9 @@ def test_changing_a_published_reports_figures_needs_republish(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "已于 2018-01-10 发布" in err and "--republish" in err
     assert "主动公开政府信息数（不同渠道和方式公开相同信息计1条） ｜ 数量：已发布 37 → 现在 38" in err
+    # the ledger row responsible, by file, row as Excel numbers it, and its content
+    rows = len((data / "proactive.csv").read_text(encoding="utf-8").splitlines())
+    assert f"    新计入：proactive.csv 第{rows}行（" in err and "补登的信息" in err
     assert {p.name: p.read_bytes() for p in published.iterdir()} == before
     assert main([*args, "--republish"]) == 0
     assert b",38\n" in (published / "figures.csv").read_bytes()
@@ -304,3 +307,26 @@ def test_build_works_from_any_folder_without_naming_the_notebook(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     assert main(["build", str(DATA), "--year", "2017", "--out", "out"]) == 0
     assert (tmp_path / "out" / "naizishan" / "2017" / "report.pdf").is_file()
+
+
+def test_a_changed_published_figure_names_rows_no_longer_counted_too(tmp_path, capsys):
+    """Removing a row of a published report's ledger: the figure's line names it as 不再计入, and a
+    publication without the rows snapshot (an older build) still names the rows counted now."""
+    data = tmp_path / "naizishan"
+    shutil.copytree(DATA, data)
+    args = ["build", str(data), "--year", "2017", "--out", str(tmp_path / "out"), "--notebook", str(NOTEBOOK)]
+    assert main(args) == 0
+    lines = (data / "proactive.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    gone = next(i for i, line in enumerate(lines) if line.startswith("2017-"))
+    (data / "proactive.csv").write_text("".join(lines[:gone] + lines[gone + 1:]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "已发布 37 → 现在 36" in err
+    assert f"    不再计入：proactive.csv 第{gone + 1}行（" in err and lines[gone].split(",")[1] in err
+    assert "新计入" not in err  # the rows below moved up one line: not a change of what is counted
+
+    (tmp_path / "out" / "naizishan" / "2017" / ".figure-rows.json").unlink()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "发布时未保存逐行记录，无法比较；现在计入的台账记录：proactive.csv 第" in err and "等 36 行" in err

@@ -10,7 +10,7 @@ from ogi_report.cli import main
 from ogi_report.editions import EDITIONS, EditionContext, parse
 from ogi_report.report import load_report
 
-ALWAYS = {".inputs.sha256", "figures.csv", "report.ipynb"}
+ALWAYS = {".inputs.sha256", ".figure-rows.json", "figures.csv", "report.ipynb"}
 PROACTIVE = {"proactive": "发布日期,标题,类别,渠道\n2021-01-05,通知,,政府网站\n"}
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from ogi_report.build import DEFAULT_NOTEBOOK, build, inputs_hash
 from ogi_report.editions import parse
-from ogi_report.provenance import ADDS, ROW, figure_rows, rows_changed
+from ogi_report.provenance import ADDS, ROW, figure_rows
 from ogi_report.report import load_report
 from ogi_report.review import LARGE_MIN, is_large, review_html
+from ogi_report.rows_snapshot import changed_rows, read_snapshot, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE, NAIZISHAN = ROOT / "data" / "example", ROOT / "data" / "naizishan"
@@ -72,11 +73,17 @@ def test_the_rows_responsible_for_a_changed_figure_are_named(tmp_path):
     line = next(line for line in text.splitlines() if line.startswith(moved + ","))
     (folder / "requests.csv").write_text(text.replace(line, line.replace("予以公开", "部分公开")), encoding="utf-8")
     _, after = _traced(folder, 2024)
-    changed = rows_changed(before, after)
-    assert list(changed[(REQUESTS, "予以公开", "总计")][["编号", "变化"]].itertuples(index=False, name=None)) == [
-        (moved, "不再计入")]
-    assert list(changed[(REQUESTS, "部分公开", "总计")][["编号", "变化"]].itertuples(index=False, name=None)) == [
-        (moved, "新计入")]
+    (tmp_path / "before.json").write_text(snapshot(before), encoding="utf-8")
+    (tmp_path / "after.json").write_text(snapshot(after), encoding="utf-8")
+    was, now = read_snapshot(tmp_path / "before.json"), read_snapshot(tmp_path / "after.json")
+
+    def changed(key):
+        return [(change, row["编号"]) for change, row in changed_rows(was[key], now[key])]
+
+    assert changed((REQUESTS, "予以公开", "总计")) == [("不再计入", moved)]
+    assert changed((REQUESTS, "部分公开", "总计")) == [("新计入", moved)]
+    same = [a.key for a, b in zip(before, after, strict=True) if a.value == b.value and len(a.rows)]
+    assert len(same) > 20 and all(changed(key) == [] for key in same)  # e.g. 新收: counted before and after
 
 
 def _review(data_dir: Path, year: int, previous_csv: Path | None = None) -> str:
@@ -202,7 +209,8 @@ def test_built_with_the_other_editions_and_the_public_page_is_unchanged(tmp_path
     assert (again.output / "review.html").read_bytes() == review
     assert inputs_hash(NAIZISHAN, 2017).encode() in review
     alone = build(NAIZISHAN, 2017, tmp_path / "c", DEFAULT_NOTEBOOK, editions=["review"])
-    assert {p.name for p in alone.output.iterdir()} == {".inputs.sha256", "figures.csv", "report.ipynb", "review.html"}
+    assert {p.name for p in alone.output.iterdir()} == {".inputs.sha256", ".figure-rows.json", "figures.csv", "report.ipynb",
+                                                        "review.html"}
     assert (alone.output / "review.html").read_bytes() == review
 
 

@@ -406,7 +406,7 @@ def build(
             summary = _check_against_published(summary, tmp / "figures.csv",
                                                dest.parent / str(year - 1) / "figures.csv")
         if not (force or republish):
-            _refuse_silent_republication(summary, dest / "figures.csv", tmp / "figures.csv")
+            _refuse_silent_republication(summary, dest, tmp)
         import nbformat
 
         _clean(nb, {**parameters, "data_dir": slug})
@@ -436,24 +436,43 @@ def build(
 
 
 _LISTED_CHANGES = 20
+_LISTED_ROWS = 5  # per changed figure
 
 
-def _refuse_silent_republication(summary: RunSummary, published_csv: Path, new_csv: Path) -> None:
-    """A published report's figures change only on purpose (--republish), and the log says which."""
+def _refuse_silent_republication(summary: RunSummary, published: Path, built: Path) -> None:
+    """A published report's figures change only on purpose (--republish), and the log says which, with
+    the ledger rows responsible: those counted now and not when it was published, or the reverse."""
     from datetime import date
 
     from .published import changed_figures
+    from .rows_snapshot import SNAPSHOT, changed_rows, describe_row, read_snapshot
 
+    published_csv = published / "figures.csv"
     if not (published_csv.is_file() and summary.published and summary.published <= date.today().isoformat()):
         return
-    stamp = published_csv.parent / STAMP
-    if not (stamp.is_file() and _stamp_line(published_csv) in stamp.read_text().splitlines()[1:]):
+    stamp = published / STAMP
+    stamped = stamp.read_text().splitlines()[1:] if stamp.is_file() else []
+    if _stamp_line(published_csv) not in stamped:
         return  # not the file a build published (a preview wrote there): nothing public to compare with
-    changes = changed_figures(published_csv, new_csv)
+    changes = changed_figures(published_csv, built / "figures.csv")
     if not changes:
         return
-    lines = [f"  {table} ｜ {row} ｜ {column}：已发布 {old} → 现在 {new}" for (table, row, column), old, new
-             in changes[:_LISTED_CHANGES]]
+    was = read_snapshot(published / SNAPSHOT) if (published / SNAPSHOT).is_file() and _stamp_line(
+        published / SNAPSHOT) in stamped else {}
+    now = read_snapshot(built / SNAPSHOT)
+    lines = []
+    for key, old, new in changes[:_LISTED_CHANGES]:
+        table, row, column = key
+        lines.append(f"  {table} ｜ {row} ｜ {column}：已发布 {old} → 现在 {new}")
+        if key in was and key in now:
+            rows = changed_rows(was[key], now[key])
+            lines += [f"    {change}：{describe_row(r)}" for change, r in rows[:_LISTED_ROWS]]
+            if len(rows) > _LISTED_ROWS:
+                lines.append(f"    另有 {len(rows) - _LISTED_ROWS} 行台账记录有变化")
+        elif now.get(key):
+            lines.append("    （发布时未保存逐行记录，无法比较；现在计入的台账记录："
+                         f"{'；'.join(describe_row(r) for r in now[key][:_LISTED_ROWS])}"
+                         f"{f' 等 {len(now[key])} 行' if len(now[key]) > _LISTED_ROWS else ''}）")
     if len(changes) > _LISTED_CHANGES:
         lines.append(f"  另有 {len(changes) - _LISTED_CHANGES} 个数字不同")
     raise BuildError(

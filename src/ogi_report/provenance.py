@@ -16,11 +16,8 @@ import pandas as pd
 from .figures import Counted, counted_rows, wan_yuan
 from .ledgers import LEDGERS
 from .narrative import format_number
+from .rows_snapshot import ADDS, LEDGER, ROW
 from .tables import Record, Table
-
-LEDGER = "台账"
-ROW = "行号"
-ADDS = "计入"
 
 
 @dataclass(frozen=True)
@@ -101,21 +98,4 @@ def figure_rows(ledgers: dict[str, pd.DataFrame], year: int, tables: Iterable[Ta
     return out
 
 
-def rows_changed(before: list[FigureRows], after: list[FigureRows]) -> dict[tuple[str, str, str], pd.DataFrame]:
-    """For each figure whose value differs between two traces (of the same report before and after a ledger
-    edit), the rows counted in only one of them, with a column 变化 saying 新计入 or 不再计入."""
-    old = {f.key: f for f in before}
-    out = {}
-    for figure in after:
-        previous = old.get(figure.key)
-        if previous is None or previous.value == figure.value:
-            continue
-        a, b = previous.rows.assign(变化="不再计入"), figure.rows.assign(变化="新计入")
-        both = pd.concat([a, b], ignore_index=True)
-        columns = [c for c in both.columns if c != "变化"]
-        changed = both.drop_duplicates(subset=columns, keep=False)
-        out[figure.key] = changed.reset_index(drop=True)
-    return out
-
-
-__all__ = ["FigureRows", "figure_rows", "ledger_view", "rows_changed"]
+__all__ = ["ADDS", "LEDGER", "ROW", "FigureRows", "figure_rows", "ledger_view"]

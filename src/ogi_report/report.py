@@ -179,10 +179,18 @@ class Report:
         return buffer.getvalue()
 
     def save_figures(self, output_dir: str | Path) -> Path:
-        """Write figures.csv (UTF-8 with BOM, so that Excel opens it correctly)."""
+        """Write figures.csv (UTF-8 with BOM, so that Excel opens it correctly), and beside it the ledger
+        rows behind each figure (provenance.SNAPSHOT): if the report is published and a ledger edit would
+        later change a figure, the build names the rows responsible."""
+        from .provenance import figure_rows
+        from .rows_snapshot import SNAPSHOT, snapshot
+
         path = Path(output_dir) / "figures.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.figures_csv(), encoding="utf-8-sig")
+        if isinstance(self.data, AgencyData):  # a region's figures are sums of its members' reports
+            traced = figure_rows(self.data.ledgers, self.year, self.tables(), self.data.sources)
+            (path.parent / SNAPSHOT).write_text(snapshot(traced), encoding="utf-8")
         return path
 
     def summary(self) -> RunSummary:
