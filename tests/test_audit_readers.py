@@ -58,6 +58,20 @@ def test_a_corpus_page_gives_title_year_date_and_all_parts(page):
         assert outside not in report.text
 
 
+
+def test_a_charts_data_table_is_neither_an_official_table_nor_prose(tmp_path):
+    """report.html puts the numbers behind each chart in a table inside its <figure>, for screen readers."""
+    page = CORPUS / "trs-gbk-2021.html"
+    chart = ('<figure class="ogi-chart"><img alt="按月收到的申请" src="data:image/png;base64,AA=="><table '
+             'class="ogi-chart-data"><caption>按月收到的申请（单位：件）</caption><tr><th>月份</th><th>数量</th></tr>'
+             '<tr><th scope="row">1月</th><td>4</td></tr><tr><th scope="row">2月</th><td>3</td></tr></table></figure>')
+    html = page.read_bytes().decode("gb18030").replace("</table>", "</table>" + chart, 1)
+    copy = tmp_path / page.name
+    copy.write_bytes(html.encode("gb18030"))
+    report = read_report(copy)
+    assert {(c.table, c.row, c.column): c.value for c in report.cells} == expected(page)
+    assert report.unrecognised == [] and "按月收到的申请" not in report.text
+
 def test_format_recognised_from_the_labels():
     assert read_report(CORPUS / "article-labels-2019.html").format_id == "2019"
     assert read_report(CORPUS / "zoom-split-2023.html").format_id == "2021"

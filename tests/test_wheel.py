@@ -92,6 +92,8 @@ def fill(path: Path, stem: str, choose: dict[str, str] | None = None) -> None:
                 value = f"{stem}-{n}"
             elif col.kind == "count":
                 value = 2
+            elif col.kind == "days":
+                value = 0
             elif col.kind == "amount":
                 value = 100.5
             else:

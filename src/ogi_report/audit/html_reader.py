@@ -114,6 +114,11 @@ def _blocks(root: etree._Element, doc: Document) -> None:
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
+            if tag == "table" and next(el.iterancestors("figure"), None) is not None:
+                # the numbers behind a chart, for screen readers (as in our own report.html): the chart
+                # illustrates the official tables, it is not one of them, nor prose
+                walker.skip_subtree()
+                continue
             if tag == "table" and not _is_layout(el):
                 flush()
                 count += 1
