@@ -106,7 +106,8 @@ def main() -> None:
     ]
     cores = len(os.sched_getaffinity(0))
     header = (f"机器：{platform.machine()}，{cores} 核，Python {platform.python_version()}；"
-              f"{args.pages} 个网页共 {size:.1f} MB，重复 {args.repeat} 次取中位数；机器上同时有其他任务。")
+              f"{args.pages} 个网页共 {size:.1f} MB，重复 {args.repeat} 次取中位数；"
+              f"测量结束时 1 分钟平均负载 {os.getloadavg()[0]:.1f}。")
     write_results("audit", header, ("测量", "结果", "说明"), rows, save=not args.no_save)
 
 
