@@ -4,10 +4,12 @@ A region of N bodies is generated from data/example (each body a copy of its led
 with its own name; ledgers of seven years, ~2,600 proactive rows and ~300 requests each), then the
 overview of 2025 is exported through papermill as a user runs it, reading the bodies in as many processes
 as there are cores: once with no member cached, then again with nothing changed (every member from
-the cache, overview_cache.py). The largest process's peak memory is recorded. Writes the results table into
-bench/README.md between <!-- overview --> markers.
+the cache, overview_cache.py). The largest process's peak memory is recorded. Then the same for a region
+of generated bodies (scripts/generate_region.py's `generate_bodies`, as bench/region.py rolls up: 2025
+only, ~84 ledger rows each). Writes the results table into bench/README.md between <!-- overview -->
+markers.
 
-Run from the project root: python bench/overview.py [--sizes 10 100 1000] [--repeat 1]
+Run from the project root: python bench/overview.py [--sizes 10 100 1000] [--generated 1000] [--repeat 1]
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import time
 from pathlib import Path
 
 from run import ENV, ROOT, write_results
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from generate_region import generate_bodies
 
 YEAR = 2025
 
@@ -50,13 +55,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--generated", type=int, nargs="*", default=[1000],
+                        help="also regions of this many generated bodies (bench/region.py's: ~84 ledger rows each)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     rows = []
-    for size in args.sizes:
+    kinds = [(size, False) for size in args.sizes] + [(size, True) for size in args.generated]
+    for size, generated in kinds:
         work = Path(tempfile.mkdtemp(prefix="ogi-bench-overview-"))
         try:
-            region = make_region(work, size)
+            if generated:
+                region = work / "region"
+                generate_bodies(region, size)
+            else:
+                region = make_region(work, size)
             env = {**ENV, "OGI_REPORT_CHART_CACHE": str(work / "chart-cache")}
             cmd = [sys.executable, "-m", "ogi_report.cli", "overview", str(region), "--year", str(YEAR),
                    "--out", str(work / "out")]
@@ -70,7 +82,8 @@ def main() -> None:
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             page = work / "out" / "region" / "overview" / str(YEAR) / "overview.html"
             seconds, again = statistics.median(cold), statistics.median(warm)
-            rows.append((f"{size} 个成员", f"{seconds:.1f} s / {again:.1f} s",
+            kind = "生成的机构，每个约 84 行台账" if generated else "示例街道的副本，每个 7 年约 2,900 行台账"
+            rows.append((f"{size} 个成员（{kind}）", f"{seconds:.1f} s / {again:.1f} s",
                          f"首次每个成员 {1000 * seconds / size:.0f} ms；网页 {page.stat().st_size / 1e6:.1f} MB；"
                          f"最大进程峰值内存 {peak:.0f} MB"))
         finally:
