@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ogi_report.ledgers import load_agency_data
 from ogi_report.report import Report
 from ogi_report.rows_snapshot import SNAPSHOT, changed_rows, describe_row, read_snapshot
@@ -60,3 +62,28 @@ def test_a_missing_or_damaged_snapshot_reads_as_none(tmp_path):
     assert read_snapshot(tmp_path / SNAPSHOT) == {}
     (tmp_path / SNAPSHOT).write_text(json.dumps([{"表": 1}]), encoding="utf-8")
     assert read_snapshot(tmp_path / SNAPSHOT) == {}
+
+
+def test_ledgers_too_large_to_trace_are_said_so_not_traced(tmp_path, monkeypatch):
+    """A report over MAX_TRACED_ROWS ledger rows writes a small snapshot that says so; a refused
+    re-publication then lists the changed figures and says why no rows are named."""
+    from ogi_report import build, rows_snapshot
+    from ogi_report.summary import RunSummary
+
+    monkeypatch.setattr(rows_snapshot, "MAX_TRACED_ROWS", 100)  # data/example has thousands of rows
+    Report(load_agency_data(ROOT / "data" / "example", 2023)).save_figures(tmp_path / "built")
+    built = tmp_path / "built"
+    assert json.loads((built / SNAPSHOT).read_text("utf-8"))["逐行记录上限"] == 100
+    assert read_snapshot(built / SNAPSHOT) == {}
+
+    published = tmp_path / "published"
+    published.mkdir()
+    text = (built / "figures.csv").read_text("utf-8-sig")
+    first = text.splitlines()[1]
+    (published / "figures.csv").write_text(text.replace(first, first.rsplit(",", 1)[0] + ",99"), "utf-8-sig")
+    (published / build.STAMP).write_text("\n".join(["stamp", *build._file_hashes(published)]) + "\n")
+    summary = RunSummary("某报告", "2021", published="2024-01-20")
+    with pytest.raises(build.BuildError) as refused:
+        build._refuse_silent_republication(summary, published, built)
+    assert "已发布 99 → 现在 0" in str(refused.value)
+    assert "台账记录超过 100 条，生成时不逐行记录" in str(refused.value)

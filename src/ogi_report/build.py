@@ -445,7 +445,7 @@ def _refuse_silent_republication(summary: RunSummary, published: Path, built: Pa
     from datetime import date
 
     from .published import changed_figures
-    from .rows_snapshot import SNAPSHOT, changed_rows, describe_row, read_snapshot
+    from .rows_snapshot import MAX_TRACED_ROWS, SNAPSHOT, changed_rows, describe_row, read_snapshot
 
     published_csv = published / "figures.csv"
     if not (published_csv.is_file() and summary.published and summary.published <= date.today().isoformat()):
@@ -475,6 +475,9 @@ def _refuse_silent_republication(summary: RunSummary, published: Path, built: Pa
                          f"{f' 等 {len(now[key])} 行' if len(now[key]) > _LISTED_ROWS else ''}）")
     if len(changes) > _LISTED_CHANGES:
         lines.append(f"  另有 {len(changes) - _LISTED_CHANGES} 个数字不同")
+    if not now and (built / SNAPSHOT).is_file():
+        lines.append(f"  （台账记录超过 {MAX_TRACED_ROWS:,} 条，生成时不逐行记录每个数字计入哪些台账行，"
+                     "所以没有列出引起变化的台账行；每个数字计入的记录可在审核版 review.html 中查看）")
     raise BuildError(
         f"《{summary.title}》已于 {summary.published} 发布，按现在的台账重新生成会改变其中 {len(changes)} 个数字：\n"
         + "\n".join(lines)

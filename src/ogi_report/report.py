@@ -183,14 +183,16 @@ class Report:
         rows behind each figure (provenance.SNAPSHOT): if the report is published and a ledger edit would
         later change a figure, the build names the rows responsible."""
         from .provenance import figure_rows
-        from .rows_snapshot import SNAPSHOT, snapshot
+        from .rows_snapshot import MAX_TRACED_ROWS, SNAPSHOT, snapshot, untraced
 
         path = Path(output_dir) / "figures.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.figures_csv(), encoding="utf-8-sig")
         if isinstance(self.data, AgencyData):  # a region's figures are sums of its members' reports
-            traced = figure_rows(self.data.ledgers, self.year, self.tables(), self.data.sources)
-            (path.parent / SNAPSHOT).write_text(snapshot(traced), encoding="utf-8")
+            rows = sum(len(ledger) for ledger in self.data.ledgers.values())
+            text = untraced(rows) if rows > MAX_TRACED_ROWS else snapshot(
+                figure_rows(self.data.ledgers, self.year, self.tables(), self.data.sources))
+            (path.parent / SNAPSHOT).write_text(text, encoding="utf-8")
         return path
 
     def summary(self) -> RunSummary:
