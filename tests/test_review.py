@@ -261,3 +261,16 @@ def test_counted_rows_say_what_each_row_adds():
     assert figures["items.previous.行政许可"] == 2 and rows("items.previous.行政许可") == ([2, 4], [1, 1])
     assert figures["items.change.行政许可"] == 0 and rows("items.change.行政许可") == ([3, 4], [1, -1])
     assert figures["fees.total_wan"] == 0.02 and rows("fees.total_wan") == ([2, 3], [40.0, 120.5])
+
+
+def test_a_figure_of_many_rows_lists_the_first_ones_and_says_how_many_more(monkeypatch):
+    from ogi_report import review
+
+    monkeypatch.setattr(review, "LISTED_ROWS", 3)
+    page = lxml.html.fromstring(_review(EXAMPLE, 2024))
+    _, traced = _traced(EXAMPLE, 2024)
+    index, figure = next((i, f) for i, f in enumerate(traced) if f.key == (REQUESTS, "予以公开", "总计"))
+    section = page.get_element_by_id(f"f-{index}").getparent()
+    assert len(section.xpath(".//tbody/tr")) == 3
+    assert section.xpath("string(.//caption)").startswith(f"计入的 {len(figure.rows)} 条记录")  # all of them
+    assert f"只列出前 3 条；其余 {len(figure.rows) - 3} 条" in section.xpath("string(.//p[@class='omitted'])")

@@ -29,6 +29,9 @@ LARGE_RATIO = 0.5
 LARGE_MIN = 5
 # Prose at least this similar to last year's (difflib ratio, whitespace ignored) is said to repeat it.
 SIMILAR = 0.8
+# Rows listed under one figure: a city's 许可 ledger counts hundreds of thousands of rows into one cell, which
+# no reviewer reads in a browser (1.2 million rows made a 71 MB page); the count and sum still cover them all.
+LISTED_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -143,5 +146,5 @@ def review_html(report: Report, summary: RunSummary, inputs_hash: str, data_dir:
         large=[(i, c) for i, c in enumerate(compared) if c.large], previous_source=previous_source,
         problems=all_problems, ledgers=states, zeroed=[s for s in states if s[2].endswith("按 0 计")],
         repeated=repeated_prose(report, data_dir),
-        number=format_number, LARGE_RATIO=LARGE_RATIO, LARGE_MIN=LARGE_MIN, SIMILAR=SIMILAR,
+        number=format_number, LARGE_RATIO=LARGE_RATIO, LARGE_MIN=LARGE_MIN, SIMILAR=SIMILAR, LISTED_ROWS=LISTED_ROWS,
     )
