@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .document import Grid
-from .labels import UNITS, Number, clean, convert, is_not_filled, normalise, parse_number, unit_of_label
+from .labels import (
+    UNITS,
+    Number,
+    clean,
+    convert,
+    is_not_filled,
+    label_notes,
+    label_parts,
+    normalise,
+    parse_number,
+    table_unit,
+    unit_of_label,
+)
 from .layout import FORMAT_IDS, Target, header_words, targets
 from .model import PublishedCell, Unrecognised
 
@@ -34,6 +46,17 @@ def known_words(label: str) -> frozenset[str]:
     found = {label} & exact
     found.update(w for w in long_words if w != label and w in label)
     return frozenset(found)
+
+
+@cache
+def label_words(text: str, notes: bool = False) -> frozenset[str]:
+    """The template words of a label as written: those of the whole label, of each numbered label joined
+    into it (`三、本年度办理结果 （七）总计`), and, for a column header, of its bracketed notes
+    (`行政诉讼（复议后起诉）`)."""
+    words = set(known_words(normalise(text)))
+    for part in (*label_parts(text), *(label_notes(text) if notes else ())):
+        words |= known_words(part)
+    return frozenset(words)
 
 
 @cache
@@ -57,6 +80,7 @@ class _Candidate:
     column_headers: frozenset[str]  # the headers as written (normalised)
     declared_unit: str | None
     row_text: str
+    table_unit: str | None = None  # the unit a caption states for the whole table
 
 
 @dataclass
@@ -74,7 +98,9 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
     header_grid: Grid | None = None
     in_header = False
     out: list[_Candidate] = []
+    units: dict[int, str | None] = {}  # id(grid) → the unit its caption states
     for grid in grids:
+        units[id(grid)] = grid.unit
         for r, row in enumerate(grid.rows):
             own = {}  # origin → (column, text): each cell once, at its first column
             for c, slot in enumerate(row):
@@ -100,18 +126,21 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
                 continue
             if not numbers and not labels:
                 continue
-            if not numbers and not any(known_words(normalise(t)) for _, t, _ in labels):
+            if not numbers and len(own) == 1 and (unit := table_unit(labels[0][1] if labels else "")):
+                units[id(grid)] = unit  # a caption row "单位：件" over the table
+                continue
+            if not numbers and not any(label_words(t) for _, t, _ in labels):
                 continue  # a caption or title row inside the table
             in_header = False
             row_text = " | ".join(clean(t) or "（空）" for _, t, *_ in sorted([*labels, *numbers, *blanks]))
             unit_cells = [(c, clean(t)) for c, t, _ in labels if clean(t) in UNITS]
-            label_info = [(c, t, known_words(normalise(t))) for c, t, _ in labels if clean(t) not in UNITS]
+            label_info = [(c, t, label_words(t)) for c, t, _ in labels if clean(t) not in UNITS]
             left: list[tuple[int, str, frozenset[str]]] = []
             for c, text, number, _origin in sorted([*numbers, *blanks], key=lambda x: x[0]):
                 # A table continued without its header (a page break) may have other columns on the left:
                 # a PDF piece has only the column edges of its own cells. Figures are on the right: align so.
                 hc = c if header_grid is None or header_grid is grid else c + header_grid.width - grid.width
-                column_words = frozenset(w for h in headers.get(hc, []) for w in known_words(h))
+                column_words = frozenset(w for h in raw_headers.get(hc, []) for w in label_words(h, notes=True))
                 # The 单位 cell of this figure: the nearest on its left (统计指标｜单位｜数量), else on its right.
                 declared = next((u for uc, u in reversed(unit_cells) if uc < c), None) or next(
                     (u for uc, u in unit_cells if uc > c), None)
@@ -121,7 +150,8 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
                     left = [lab for lab in label_info if lab[0] < c]
                 declared = declared or next((u for _, t, _ in reversed(left) if (u := unit_of_label(t))), None)
                 out.append(_Candidate(text, number, f"{grid.where}第{r + 1}行第{c + 1}列", left, column_words,
-                                      frozenset(headers.get(hc, [])), declared, row_text))
+                                      frozenset(headers.get(hc, [])), declared, row_text,
+                                      units[id(grid)]))
     return out
 
 
@@ -135,7 +165,7 @@ def _best_for(format_id: str, left: tuple[tuple[int, str], ...], column_words: f
               column_headers: frozenset[str]) -> Target | None:
     """The most specific target whose row words are among the labels `left` of the cell and whose
     column words are among its column's headers."""
-    labels = [(c, text, known_words(normalise(text))) for c, text in left]
+    labels = [(c, text, label_words(text)) for c, text in left]
     row_words = frozenset(w for _, _, words in labels for w in words)
     index = _index(format_id)
     pool = {id(t): t for w in (row_words | column_words) for t in index.get(w, ())}
@@ -164,7 +194,10 @@ def _match(candidates: list[_Candidate], format_id: str) -> _Match:
         if cand.number is None:
             value = None
         else:
-            value = convert(cand.number, target.unit, cand.declared_unit)
+            # A table's stated unit (a caption, a paragraph above it) counts only for sums of money: "单位：元"
+            # over table 二 does not make its counts money.
+            money = target.unit in ("万元", "元") and cand.table_unit in ("万元", "元")
+            value = convert(cand.number, target.unit, cand.declared_unit or (cand.table_unit if money else None))
             if value is None:
                 result.conflicts.append(Unrecognised(
                     cand.where, f"「{target.row}」「{target.column}」应为{target.unit}，表中写作“{cand.text}”"))

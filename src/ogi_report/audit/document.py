@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .labels import table_unit
+
 MAX_COLSPAN = 100         # HTML itself caps colspan at 1000; no report table is wider than ~20 columns
 MAX_ROWSPAN = 1000
 MAX_TABLE_CELLS = 20_000  # the largest official table has ~250 cells
@@ -29,6 +31,7 @@ class Slot:
 class Grid:
     where: str                 # "第2个表格", for findings
     rows: list[list[Slot]]
+    unit: str | None = None    # the unit the paragraph just above states for the table ("（单位：元）")
 
     @property
     def width(self) -> int:
@@ -111,6 +114,8 @@ class Document:
             self.cells = MAX_DOCUMENT_CELLS + 1
             return
         self.cells += size
+        if self.blocks and isinstance(self.blocks[-1], str):
+            grid.unit = table_unit(self.blocks[-1])
         self.blocks.append(grid)
 
     @property

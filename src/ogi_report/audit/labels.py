@@ -27,6 +27,12 @@ _NOTE = re.compile(r"\([^()]*\)")
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位)?[:：]?\s*(万元|元|件|条|个|人次|人|次|项|笔)$")
 
+# A caption row or paragraph that states the unit of a whole table: 单位：件, （金额单位：元）.
+_TABLE_UNIT = re.compile(r"^\(?(?:金额|计量|数量)?单位[:：]?(万元|元|人次|件|条|个|人|次|项|笔)\)?$")
+# Numbering inside a label, where a portal joined two label cells into one ("三、本年度办理结果 (七)总计").
+_INNER_NUMBERING = re.compile(
+    r"(?<=.)(?=[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)|(?<!\d)\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")
+
 _NOT_FILLED = {unicodedata.normalize("NFKC", t) for t in NOT_FILLED} | {"\\", "无。", "暂无", "——", "/"}
 
 UNITS = ("万元", "元", "人次", "件", "条", "个", "人", "次", "项", "笔", "%")
@@ -67,6 +73,27 @@ def unit_of_label(label: str) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def table_unit(text: str) -> str | None:
+    """The unit a caption states for a whole table: `单位：件` → 件, `（金额单位：元）` → 元."""
+    match = _TABLE_UNIT.match(clean(text))
+    return match.group(1) if match else None
+
+
+@lru_cache(maxsize=1 << 16)
+def label_parts(label: str) -> tuple[str, ...]:
+    """The normalised parts of a label that joins several numbered labels, each as its own label
+    (`三、本年度办理结果 （七）总计` → 本年度办理结果, 总计); empty when the label has one part."""
+    parts = _INNER_NUMBERING.split(clean(label))
+    return tuple(p for p in (normalise(part) for part in parts) if p) if len(parts) > 1 else ()
+
+
+@lru_cache(maxsize=1 << 16)
+def label_notes(label: str) -> tuple[str, ...]:
+    """The bracketed notes of a label, normalised: `行政诉讼（复议后起诉）` → 复议后起诉."""
+    return tuple(n for n in (normalise(note.strip("()")) for note in _NOTE.findall(clean(label))) if n)
 
 
 @lru_cache(maxsize=1 << 16)
