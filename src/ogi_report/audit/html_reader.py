@@ -25,6 +25,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_META = re.compile(r"pub|date|time|issued|created", re.I)
 _TITLE_META = {"articletitle", "title", "og:title", "dc.title", "dcterms.title", "headline"}
 _PART = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+# A CMS pager: an article cut into pages (下一页, 第1页/共2页), not a link to the next article (下一篇).
+_NEXT_PAGE = re.compile(r"^(?:下一页|下页|后一页|\[?下一页\]?|>|»)$|^(?:第\d+页)?[/／]?共\d+页$")
 _LABELLED_DATE = re.compile(r"(?:发布|发文|成文|公开)(?:日期|时间)\s*[:：]\s*\S{6,20}")
 # Plain lxml elements (not lxml.html's classes, whose lookup costs a tenth of the reading time).
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
@@ -181,5 +183,7 @@ def read_html(raw: bytes, source: str) -> Document:
     body = body if body is not None else tree
     page_text = clean(" ".join(body.itertext()))
     doc.date_hints += _LABELLED_DATE.findall(page_text)[:1]
+    doc.more_pages = any(_NEXT_PAGE.match(clean("".join(el.itertext())))
+                         for el in body.iter("a", "span", "div", "li", "td") if len(el) <= 3)
     _blocks(_root(body), doc)
     return doc

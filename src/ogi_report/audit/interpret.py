@@ -18,6 +18,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|
 _LABELLED_DATE = re.compile(r"(?:发布|发文|成文|公开|信息)?(?:日期|时间)\s*[:：]\s*" + _DATE.pattern)
 _PERIOD_YEAR = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日(?:起)?至")
 _HEADING = re.compile(r"^[\s　]*([一二三四五六七八九十]+)\s*[、.．]\s*(\S.{0,40}?)\s*$")
+MORE_PAGES = "网页分页显示（有“下一页”），只读取了本页；本页没有的单元格按缺少处理，请核对其他页"
 NO_TABLES = "未找到可识别的统计表（表格可能是图片，或文件不是政府信息公开工作年度报告）"
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -149,5 +150,6 @@ def interpret(doc: Document) -> PublishedReport:
         cells=tables.cells,
         missing=tables.missing,
         unrecognised=tables.unrecognised,
-        problems=[*doc.problems, *([] if tables.format_id else [NO_TABLES])],
+        problems=[*doc.problems, *([] if tables.format_id else [NO_TABLES]),
+                  *([MORE_PAGES] if doc.more_pages and tables.missing else [])],
     )

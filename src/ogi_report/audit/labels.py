@@ -86,7 +86,7 @@ def table_unit(text: str) -> str | None:
 def label_parts(label: str) -> tuple[str, ...]:
     """The normalised parts of a label that joins several numbered labels, each as its own label
     (`三、本年度办理结果 （七）总计` → 本年度办理结果, 总计); empty when the label has one part."""
-    parts = _INNER_NUMBERING.split(clean(label))
+    parts = _INNER_NUMBERING.split(_NUMBERING.sub("", clean(label)))
     return tuple(p for p in (normalise(part) for part in parts) if p) if len(parts) > 1 else ()
 
 
