@@ -17,6 +17,7 @@ in the ways Chinese government portals publish these reports, each with the cell
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,8 @@ def test_a_unit_caption_row_inside_the_table(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "unit"), [("单位：件", "件"), ("（金额单位：元）", "元"), ("单位:万元", "万元"),
-                                            ("(单位：万元)", "万元"), ("单位：件。本表数据截至12月31日", None), ("单位", None)])
+                                            ("(单位：万元)", "万元"), ("注：金额单位为元。", "元"), ("第二十条第（八）项（单位：元）", "元"),
+    ("单位：件。本表数据截至12月31日", None), ("单位", None), ("本机关" + "依法公开" * 10 + "（单位：元）", None)])
 def test_table_unit(text, unit):
     assert table_unit(text) == unit
 
@@ -163,3 +165,33 @@ def test_label_parts_and_notes():
     assert label_parts("2.其他法律行政法规禁止公开") == ()
     assert label_notes("行政诉讼（复议后起诉）") == ("复议后起诉",)
     assert label_notes("本年收费金额（单位：万元）") == ("单位:万元",)
+
+
+def test_group_and_item_joined_in_one_cell(tmp_path):
+    """"三、本年度办理结果 （三）不予公开 2.其他法律行政法规禁止公开" in one cell, in every row of the group."""
+    html = (HANDMADE / "municipal-merged-2021.html").read_text(encoding="utf-8")
+    joined = '<td colspan="2">三、本年度办理结果 （三）不予公开 '
+    html = html.replace('<td rowspan="8">三、本年度办理结果 （三）不予公开</td><td>', joined, 1)
+    for k in "2345678":
+        html = re.sub(rf"<td>({k}\.属于|{k}\.其他法律|{k}\.危及|{k}\.保护)", joined + r"\1", html, count=1)
+    assert html.count(joined) == 8
+    path = tmp_path / "p.html"
+    path.write_text(html, encoding="utf-8")
+    report = read_report(path)
+    assert {(c.table, c.row, c.column): c.value for c in report.cells} == expected(HANDMADE / "municipal-merged-2021.html")
+    assert report.unrecognised == [] and report.missing == []
+
+
+def test_litigation_columns_without_their_kind_are_reported_not_guessed(tmp_path):
+    """Table 四 on two header rows that never say which 行政诉讼 is which: its numbers are not assigned by order."""
+    path = _municipal_with(tmp_path, '<td colspan="5">行政诉讼（未经复议直接起诉）</td><td colspan="5">行政诉讼（复议后起诉）</td>',
+                           '<td colspan="10">行政诉讼</td>')
+    report = read_report(path)
+    assert report.value(T4, "行政复议", "总计") == 2
+    assert [k for k in report.missing if k[0] == T4] == [t.key for t in targets("2021") if t.row.startswith("行政诉讼")]
+    assert [u.where for u in report.unrecognised] == ["第3个表格第3行"]
+
+
+def test_a_unit_stated_in_a_note_under_the_heading(tmp_path):
+    path = _municipal_with(tmp_path, "（金额单位：元）", "注：金额单位为元。")
+    assert read_report(path).value(T2, "行政事业性收费", "本年收费金额（单位：万元）") == 5.2

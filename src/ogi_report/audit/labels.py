@@ -28,7 +28,8 @@ _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位)?[:：]?\s*(万元|元|件|条|个|人次|人|次|项|笔)$")
 
 # A caption row or paragraph that states the unit of a whole table: 单位：件, （金额单位：元）.
-_TABLE_UNIT = re.compile(r"^\(?(?:金额|计量|数量)?单位[:：]?(万元|元|人次|件|条|个|人|次|项|笔)\)?$")
+_TABLE_UNIT = re.compile(
+    r"^(?:注[:：])?\(?(?:金额|计量|数量|统计)?单位(?:为|是)?[:：]?(万元|元|人次|件|条|个|人|次|项|笔)\)?[。.]?$")
 # Numbering inside a label, where a portal joined two label cells into one ("三、本年度办理结果 (七)总计").
 _INNER_NUMBERING = re.compile(
     r"(?<=.)(?=[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)|(?<!\d)\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")
@@ -77,9 +78,12 @@ def unit_of_label(label: str) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def table_unit(text: str) -> str | None:
-    """The unit a caption states for a whole table: `单位：件` → 件, `（金额单位：元）` → 元."""
+    """The unit a caption states for a whole table: `单位：件` → 件, `（金额单位：元）` → 元, `注：金额单位为元` → 元,
+    `第二十条第（八）项（单位：元）` → 元."""
     match = _TABLE_UNIT.match(clean(text))
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    return unit_of_label(text) if len(text) <= 40 else None  # a title with its unit, not a paragraph of prose
 
 
 @lru_cache(maxsize=1 << 16)
