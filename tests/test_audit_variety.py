@@ -11,7 +11,8 @@ in the ways Chinese government portals publish these reports, each with the cell
 - wps-export-2023: WPS's HTML (<font face>, quotes nested in style attributes); the unit in the header, 0.00 万元;
   table 三's header corner as three blank cells; 行政复议's results spanning two header rows.
 - paged-first-2021: page 1 of an article the CMS cut into pages ("下一页"); paged-divs-2021: both pages in the
-  page, one <div> each, table 三 continued in the second without its header.
+  page, one <div> each, table 三 continued in the second without its header; over the article a 信息公开 info
+  table (索引号, 成文日期, 发布日期, 浏览次数…).
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ def test_a_page_cut_by_the_cms_reads_what_is_there_and_says_the_rest_is_missing(
     assert first.cell(T3, "总计", "总计") is None and first.value(T4, "行政复议", "总计") is None
     both = read_report(HANDMADE / "paged-divs-2021.html")
     assert len(both.cells) == 200 and both.problems == []  # both <div>s present: nothing to say
+    # The info table over the article (索引号, 成文日期, 发布日期…, each label in its own cell) is not the report's,
+    # but its 发布日期 is the page's date, not its 成文日期.
+    assert both.published == "2022-01-27" and "索引号" not in both.text
 
 
 def test_a_link_to_the_next_article_is_not_a_next_page(tmp_path):
