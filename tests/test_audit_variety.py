@@ -199,3 +199,19 @@ def test_litigation_columns_without_their_kind_are_reported_not_guessed(tmp_path
 def test_a_unit_stated_in_a_note_under_the_heading(tmp_path):
     path = _municipal_with(tmp_path, "（金额单位：元）", "注：金额单位为元。")
     assert read_report(path).value(T2, "行政事业性收费", "本年收费金额（单位：万元）") == 5.2
+
+
+def test_the_last_page_of_a_cut_article_says_so_too(tmp_path):
+    """Read alone, page 2 of 2 (its pager has 上一页 and no 下一页) lacks the first part: the same note."""
+    path = _paged_with(tmp_path, '<a href="t20220128_1234_1.html">下一页</a>', '<a href="t20220128_1234.html">上一页</a>')
+    report = read_report(path)
+    assert "下一页" not in path.read_text(encoding="utf-8").split('<div class="related">')[0]
+    assert report.problems == [MORE_PAGES] and len(report.missing) == 162
+
+
+def _paged_with(tmp_path: Path, old: str, new: str) -> Path:
+    html = (HANDMADE / "paged-first-2021.html").read_text(encoding="utf-8")
+    assert old in html
+    path = tmp_path / "p.html"
+    path.write_text(html.replace(old, new, 1), encoding="utf-8")
+    return path

@@ -102,7 +102,7 @@ class Document:
     title_hints: list[str] = field(default_factory=list)  # strongest first: page meta, <h1>, <title>
     date_hints: list[str] = field(default_factory=list)   # page meta and "发布日期：…" texts
     problems: list[str] = field(default_factory=list)
-    more_pages: bool = False  # the page links to a next page of the same article ("下一页")
+    more_pages: bool = False  # the page links to other pages of the same article ("下一页", "上一页")
 
     cells: int = 0  # table cells read so far, against MAX_DOCUMENT_CELLS
 

@@ -25,8 +25,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DATE_META = re.compile(r"pub|date|time|issued|created", re.I)
 _TITLE_META = {"articletitle", "title", "og:title", "dc.title", "dcterms.title", "headline"}
 _PART = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
-# A CMS pager: an article cut into pages (下一页, 第1页/共2页), not a link to the next article (下一篇).
-_NEXT_PAGE = re.compile(r"^(?:下一页|下页|后一页|\[?下一页\]?|>|»)$|^(?:第\d+页)?[/／]?共\d+页$")
+# A CMS pager's links: an article cut into pages, read on its first, middle or last page (not 下一篇, the next
+# article).
+_PAGER = {"下一页", "上一页", "下页", "上页", "后一页", "前一页", "[下一页]", "[上一页]"}
 # "发布日期：2023-01-19", or a 信息公开 info table's cells "发文日期 | 2023-01-19" (no colon: the text is cleaned).
 _LABELLED_DATE = re.compile(r"(发布|公开|发文|成文)(?:日期|时间)[:：]?((?:19|20)\d{2}[\d\-/.年月日]{4,8})")
 _DATE_LABELS = ("发布", "公开", "发文", "成文")  # the publication's own date first; 成文 is when it was written
@@ -186,7 +187,6 @@ def read_html(raw: bytes, source: str) -> Document:
     page_text = clean(" ".join(body.itertext()))
     labelled = sorted(_LABELLED_DATE.finditer(page_text), key=lambda m: _DATE_LABELS.index(m[1]))
     doc.date_hints += [m[0] for m in labelled[:1]]
-    doc.more_pages = any(_NEXT_PAGE.match(clean("".join(el.itertext())))
-                         for el in body.iter("a", "span", "div", "li", "td") if len(el) <= 3)
+    doc.more_pages = any(clean("".join(a.itertext())) in _PAGER for a in body.iter("a"))
     _blocks(_root(body), doc)
     return doc
