@@ -27,6 +27,7 @@ from ogi_report.audit.interpret import MORE_PAGES
 from ogi_report.audit.labels import label_notes, label_parts, table_unit
 from ogi_report.audit.layout import targets
 from ogi_report.audit.readers import read_report
+from ogi_report.audit.rules import UNKNOWN, audit
 
 HANDMADE = Path(__file__).parent / "audit_fixtures" / "handmade"
 PAGES = sorted(p for p in HANDMADE.glob("*.html") if p.with_name(f"{p.stem}.expected.csv").exists())
@@ -105,6 +106,10 @@ def test_a_page_cut_by_the_cms_reads_what_is_there_and_says_the_rest_is_missing(
     assert len(first.cells) == 38 and len(first.missing) == 162
     assert first.problems == [MORE_PAGES]
     assert first.cell(T3, "总计", "总计") is None and first.value(T4, "行政复议", "总计") is None
+    # The parts on the other page are not judged absent: the rules that need them cannot tell.
+    states = {f.rule: f.state for f in audit(first) if f.rule in ("C2", "C4")}
+    assert states == {"C2": UNKNOWN, "C4": UNKNOWN}
+    assert "网页分页显示" in next(f.detail for f in audit(first) if f.rule == "C2")
     both = read_report(HANDMADE / "paged-divs-2021.html")
     assert len(both.cells) == 200 and both.problems == []  # both <div>s present: nothing to say
     # The info table over the article (索引号, 成文日期, 发布日期…, each label in its own cell) is not the report's,

@@ -150,6 +150,7 @@ def interpret(doc: Document) -> PublishedReport:
         cells=tables.cells,
         missing=tables.missing,
         unrecognised=tables.unrecognised,
+        more_pages=doc.more_pages,
         problems=[*doc.problems, *([] if tables.format_id else [NO_TABLES]),
                   *([MORE_PAGES] if doc.more_pages and tables.missing else [])],
     )

@@ -56,6 +56,7 @@ class PublishedReport:
     missing: list[tuple[str, str, str]] = field(default_factory=list)
     unrecognised: list[Unrecognised] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)        # reading problems (size caps, broken file…)
+    more_pages: bool = False         # a web page cut into pages by its CMS ("下一页"): only this page was read
 
     def value(self, table: str, row: str, column: str) -> float | None:
         """The cell's number; None when it is not filled or not in the report."""

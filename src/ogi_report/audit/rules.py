@@ -385,7 +385,9 @@ def _c2(report: PublishedReport, fmt: Format) -> Finding:
     missing = [h for h in expected if h not in report.sections]
     found = "、".join(report.headings) or "无"
     if missing:
-        return Finding(report.source, "C2", FAIL, detail=f"缺少：{'、'.join(missing)}；找到的标题：{found}")
+        # A page cut by its CMS: the parts may be on the other pages, which were not read.
+        state, note = (UNKNOWN, "网页分页显示，只读取了本页；本页") if report.more_pages else (FAIL, "")
+        return Finding(report.source, "C2", state, detail=f"{note}缺少：{'、'.join(missing)}；找到的标题：{found}")
     return Finding(report.source, "C2", PASS, detail=f"{len(expected)} 个部分齐全")
 
 
@@ -410,6 +412,9 @@ def _c4(report: PublishedReport, fmt: Format) -> Finding:
     part = fmt.sections[-1]
     if fmt.id != "2021" or "信息处理费" not in part.statement:
         return Finding(report.source, "C4", NOT_APPLICABLE, detail=f"{fmt.title}不要求说明信息处理费")
+    if part.heading not in report.sections and report.more_pages:
+        detail = "网页分页显示，只读取了本页；本页没有第六部分"
+        return Finding(report.source, "C4", UNKNOWN, part.heading, detail=detail)
     if part.heading not in report.sections:
         return Finding(report.source, "C4", FAIL, part.heading, detail="报告中没有第六部分，未说明信息处理费收取情况")
     text = report.sections[part.heading]
