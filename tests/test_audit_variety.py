@@ -21,6 +21,7 @@ import csv
 import re
 from pathlib import Path
 
+import docx
 import pytest
 
 from ogi_report.audit.interpret import MORE_PAGES
@@ -220,3 +221,40 @@ def _paged_with(tmp_path: Path, old: str, new: str) -> Path:
     path = tmp_path / "p.html"
     path.write_text(html.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def test_the_same_variants_in_a_word_document(tmp_path):
+    """A .docx attachment: a caption row and 第二十条 title rows merged across the table, the money unit in the
+    paragraph above (a "单位：件" caption does not undo it), table 四's groups written 行政诉讼（…）."""
+    document = docx.Document()
+    for text in ("示例县民政局2022年政府信息公开工作年度报告", "二、主动公开政府信息情况", "（金额单位：元）"):
+        document.add_paragraph(text)
+    table = document.add_table(rows=7, cols=4)
+    for r, texts in enumerate([("单位：件",), ("第二十条第（一）项",), ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+                               ("规章", "0件", "——", "1,234"), ("第二十条第（八）项",), ("信息内容", "本年收费金额"),
+                               ("行政事业性收费", "15000")]):
+        cells = table.rows[r].cells
+        if len(texts) < 4:  # the last text spans the rest of the row
+            cells[len(texts) - 1].merge(cells[3])
+        for c, text in enumerate(texts):
+            cells[c].text = text
+    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    table = document.add_table(rows=3, cols=15)
+    head = table.rows[0].cells
+    head[0].merge(head[4]).text = "行政复议"
+    head[5].merge(head[9]).text = "行政诉讼（未经复议直接起诉）"
+    head[10].merge(head[14]).text = "行政诉讼（复议后起诉）"
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    for c in range(15):
+        table.rows[1].cells[c].text = results[c % 5]
+        table.rows[2].cells[c].text = str(c)
+    path = tmp_path / "p.docx"
+    document.save(path)
+    report = read_report(path)
+    cells = {(c.table, c.row, c.column): c.value for c in report.cells}
+    want = {(T2, "规章", "本年制发件数"): 0, (T2, "规章", "本年废止件数"): None, (T2, "规章", "现行有效件数"): 1234,
+            (T2, "行政事业性收费", "本年收费金额（单位：万元）"): 1.5}
+    for n, row in enumerate(["行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉"]):
+        want.update({(T4, row, column): 5 * n + c for c, column in enumerate(results)})
+    assert cells == want
+    assert report.unrecognised == [] and report.problems == []

@@ -127,7 +127,9 @@ def _candidates(grids: list[Grid]) -> list[_Candidate]:
             if not numbers and not labels:
                 continue
             if not numbers and len(own) == 1 and (unit := table_unit(labels[0][1] if labels else "")):
-                units[id(grid)] = unit  # a caption row "单位：件" over the table
+                # A caption row "单位：元" over the table. Only a unit of money matters (counts are never
+                # converted): "单位：件" there does not undo the "（金额单位：元）" written above the table.
+                units[id(grid)] = unit if unit in ("万元", "元") else units[id(grid)]
                 continue
             if not numbers and not any(label_words(t) for _, t, _ in labels):
                 continue  # a caption or title row inside the table
