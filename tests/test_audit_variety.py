@@ -162,7 +162,7 @@ def test_a_unit_caption_row_inside_the_table(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "unit"), [("单位：件", "件"), ("（金额单位：元）", "元"), ("单位:万元", "万元"),
-                                            ("(单位：万元)", "万元"), ("注：金额单位为元。", "元"), ("第二十条第（八）项（单位：元）", "元"),
+                                            ("(单位：万元)", "万元"), ("注：金额单位为元。", "元"), ("本表金额单位：万元", "万元"), ("第二十条第（八）项（单位：元）", "元"),
     ("单位：件。本表数据截至12月31日", None), ("单位", None), ("本机关" + "依法公开" * 10 + "（单位：元）", None)])
 def test_table_unit(text, unit):
     assert table_unit(text) == unit

@@ -29,7 +29,7 @@ _UNIT_NOTE = re.compile(r"(?:单位|计量单位)?[:：]?\s*(万元|元|件|条|
 
 # A caption row or paragraph that states the unit of a whole table: 单位：件, （金额单位：元）.
 _TABLE_UNIT = re.compile(
-    r"^(?:注[:：])?\(?(?:金额|计量|数量|统计)?单位(?:为|是)?[:：]?(万元|元|人次|件|条|个|人|次|项|笔)\)?[。.]?$")
+    r"^(?:注[:：])?\(?(?:本表|表中)?(?:金额|计量|数量|统计)?单位(?:为|是)?[:：]?(万元|元|人次|件|条|个|人|次|项|笔)\)?[。.]?$")
 # Numbering inside a label, where a portal joined two label cells into one ("三、本年度办理结果 (七)总计").
 _INNER_NUMBERING = re.compile(
     r"(?<=.)(?=[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)|(?<!\d)\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")
