@@ -128,12 +128,17 @@ def test_a_link_to_the_next_article_is_not_a_next_page(tmp_path):
     assert len(report.missing) == 162 and report.problems == []
 
 
-def _municipal_with(tmp_path: Path, old: str, new: str) -> Path:
-    html = (HANDMADE / "municipal-merged-2021.html").read_text(encoding="utf-8")
+def _edited(tmp_path: Path, page: str, old: str, new: str) -> Path:
+    """A copy of a handmade page with one change."""
+    html = (HANDMADE / page).read_text(encoding="utf-8")
     assert old in html
     path = tmp_path / "p.html"
     path.write_text(html.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def _municipal_with(tmp_path: Path, old: str, new: str) -> Path:
+    return _edited(tmp_path, "municipal-merged-2021.html", old, new)
 
 
 @pytest.mark.parametrize("label", ["三、本年度办理结果 （八）其他", "三、本年度办理结果 （八）其他情形", "（八）撤回申请"])
@@ -209,18 +214,10 @@ def test_a_unit_stated_in_a_note_under_the_heading(tmp_path):
 
 def test_the_last_page_of_a_cut_article_says_so_too(tmp_path):
     """Read alone, page 2 of 2 (its pager has 上一页 and no 下一页) lacks the first part: the same note."""
-    path = _paged_with(tmp_path, '<a href="t20220128_1234_1.html">下一页</a>', '<a href="t20220128_1234.html">上一页</a>')
+    path = _edited(tmp_path, "paged-first-2021.html", '<a href="t20220128_1234_1.html">下一页</a>', '<a href="t20220128_1234.html">上一页</a>')
     report = read_report(path)
     assert "下一页" not in path.read_text(encoding="utf-8").split('<div class="related">')[0]
     assert report.problems == [MORE_PAGES] and len(report.missing) == 162
-
-
-def _paged_with(tmp_path: Path, old: str, new: str) -> Path:
-    html = (HANDMADE / "paged-first-2021.html").read_text(encoding="utf-8")
-    assert old in html
-    path = tmp_path / "p.html"
-    path.write_text(html.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 def test_the_same_variants_in_a_word_document(tmp_path):
