@@ -4,6 +4,7 @@ kernel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import nox
@@ -15,12 +16,17 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def report(session: nox.Session) -> None:
     """Build every run in params/ in parallel, or one: `nox -s report -- <agency> [<year> ...]`."""
+    _run_cli(session, "build", report_args)
+
+
+def _run_cli(session: nox.Session, command: str, args_of: Callable[[list[str]], list[str]]) -> None:
+    """`ogi-report <command>` with the arguments made from the session's; their ValueError as nox's error."""
     try:
-        args = report_args(session.posargs)
+        args = args_of(session.posargs)
     except ValueError as exc:
         session.error(str(exc))
     session.install(".")
-    session.run("ogi-report", "build", *args)
+    session.run("ogi-report", command, *args)
 
 
 def report_args(posargs: list[str], root: Path = Path(".")) -> list[str]:
@@ -73,12 +79,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=False)
 def overview(session: nox.Session) -> None:
     """The office's overview page of a region: `nox -s overview -- <region folder> <year>`."""
-    try:
-        args = overview_args(session.posargs)
-    except ValueError as exc:
-        session.error(str(exc))
-    session.install(".")
-    session.run("ogi-report", "overview", *args)
+    _run_cli(session, "overview", overview_args)
 
 
 def overview_args(posargs: list[str], root: Path = Path(".")) -> list[str]:
